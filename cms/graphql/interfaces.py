@@ -1,0 +1,115 @@
+"""The page interface every public page type implements, and the trimming of grapple's types.
+
+grapple builds each page type as a DjangoObjectType over the whole Wagtail Page model, so fields
+such as draftTitle, path or lockedAt would be public. Kiosque publishes only the interface below
+plus what each model lists in `graphql_fields`.
+"""
+
+import graphene
+from grapple.registry import registry
+from grapple.types.interfaces import StreamFieldInterface
+
+
+class PublicPageInterface(graphene.Interface):
+    class Meta:
+        name = "PageInterface"
+        description = "Fields every public page has."
+
+    id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    url = graphene.String(description="Path of the page on its site, e.g. /monde/un-article/.")
+    url_path = graphene.String(required=True, description="Path relative to the site root.")
+    page_type = graphene.String(required=True, description="`app.Model`, e.g. news.ArticlePage.")
+    seo_title = graphene.String(required=True)
+    search_description = graphene.String(required=True)
+    last_published_at = graphene.DateTime()
+
+    @classmethod
+    def resolve_type(cls, instance, info, **kwargs):
+        return registry.pages[type(instance)]
+
+    @staticmethod
+    def resolve_url(page, info):
+        return page_path(page, info)
+
+    @staticmethod
+    def resolve_url_path(page, info):
+        return page_path(page, info) or ""
+
+    @staticmethod
+    def resolve_page_type(page, info):
+        return f"{page._meta.app_label}.{type(page).__name__}"
+
+    @staticmethod
+    def resolve_seo_title(page, info):
+        return page.seo_title or page.title
+
+    @staticmethod
+    def resolve_search_description(page, info):
+        return page.search_description or ""
+
+
+def page_path(page, info) -> str | None:
+    """The page's path on its site, computed from the request's cached site roots."""
+    request = info.context if info is not None else None
+    parts = page.get_url_parts(request=request)
+    if parts is None:
+        return None
+    return parts[2]
+
+
+KIOSQUE_APPS = ("home", "news", "search", "newsletter")
+STREAM_INTERFACE_FIELDS = {"id", "block_type", "field"}
+
+
+def _ours(obj) -> bool:
+    return getattr(obj, "__module__", "").split(".")[0] in KIOSQUE_APPS
+
+
+def restrict_registry() -> None:
+    """Keep only Kiosque's own types in the schema, each trimmed to its declared fields.
+
+    Dropped: grapple's generic Page type and built-in block, image, document and site types
+    (they expose arbitrary renditions, `order` arguments and unfiltered page lists), the
+    orderable plumbing types, and `rawValue` (it leaks unsanitised rich text).
+    """
+    interface_fields = set(PublicPageInterface._meta.fields)
+    for model, node in list(registry.pages.items()):
+        if not _ours(model):
+            del registry.pages[model]
+            continue
+        _prune(node, interface_fields | _declared_field_names(model))
+    for model, node in list(registry.snippets.items()):
+        if not _ours(model):
+            del registry.snippets[model]
+            continue
+        _prune(node, {"id", *_declared_field_names(model), "snippet_type", "content_type"})
+    for block, node in list(registry.streamfield_blocks.items()):
+        if not _ours(block):
+            del registry.streamfield_blocks[block]
+            continue
+        _prune(node, STREAM_INTERFACE_FIELDS | _declared_field_names(block), required_id=False)
+    for name in ("documents", "images", "media", "collections", "django_models", "settings"):
+        getattr(registry, name).clear()
+    _prune(StreamFieldInterface, STREAM_INTERFACE_FIELDS, required_id=False)
+
+
+def _declared_field_names(model) -> set[str]:
+    names = set()
+    for field in getattr(model, "graphql_fields", []):
+        field = field() if callable(field) else field
+        names.add(field.field_name)
+    return names
+
+
+def _prune(node, keep: set[str], *, required_id: bool = True) -> None:
+    fields = getattr(node._meta, "fields", None)
+    if fields is None:
+        return
+    for name in list(fields):
+        if name not in keep:
+            del fields[name]
+    if required_id and "id" in fields:
+        # grapple declares ids nullable; every public object has one.
+        fields["id"] = graphene.Field(graphene.NonNull(graphene.ID))

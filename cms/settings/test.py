@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, plain static files, local-memory cache unless REDIS_URL is set."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+KIOSQUE_GRAPHIQL = True
+WAGTAILADMIN_BASE_URL = "http://testserver"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+if env("REDIS_URL"):
+    # Each run gets its own key space so parallel runs on one server do not collide.
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "kiosque-test")  # noqa: F405

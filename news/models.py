@@ -1,0 +1,377 @@
+"""Newsroom content: rubriques (sections), articles, and the snippets they reference.
+
+Editors create sections under the home page and articles under sections; authors and topics are
+snippets shared by every article.
+"""
+
+import math
+
+import graphene
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from grapple.models import GraphQLField, GraphQLInt, GraphQLString
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from cms.graphql.types import ImageType, ImageView
+from news.blocks import ArticleBodyBlock
+from news.richtext import plain_text
+
+WORDS_PER_MINUTE = 230
+
+
+class Author(index.Indexed, models.Model):
+    """A journalist or contributor credited on articles."""
+
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant"), max_length=255, unique=True, allow_unicode=False)
+    role = models.CharField(
+        _("fonction"), max_length=255, blank=True, help_text=_("Ex. : correspondant à Dakar.")
+    )
+    bio = models.TextField(_("biographie"), blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"),
+              FieldPanel("photo")]  # fmt: skip
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("role", required=True),
+        GraphQLString("bio", required=True),
+        GraphQLField("photo", ImageType, source="photo_view"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+
+    def __str__(self):
+        return self.name
+
+    def photo_view(self, info, **kwargs):
+        return ImageView(self.photo, alt=self.name) if self.photo_id else None
+
+
+class Topic(index.Indexed, models.Model):
+    """A person, organisation, place or theme that articles are about."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Personne")
+        ORGANISATION = "organisation", _("Organisation")
+        PLACE = "place", _("Lieu")
+        THEME = "theme", _("Thème")
+
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant"), max_length=255, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.THEME)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    graphql_fields = [
+        GraphQLString("name", required=True),
+        GraphQLString("slug", required=True),
+        GraphQLString("kind", required=True),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sujet")
+        verbose_name_plural = _("sujets")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+register_snippet(Author)
+register_snippet(Topic)
+
+
+class SectionPage(Page):
+    """A rubrique: groups articles; lives directly under the home page."""
+
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Une ou deux phrases présentant la rubrique.")
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        _("ordre dans le menu"), default=100, help_text=_("Les petits nombres passent en premier.")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("description"), FieldPanel("menu_order")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    graphql_fields = [
+        GraphQLString("description", required=True),
+        GraphQLInt("menu_order", required=True),
+    ]
+
+    class Meta:
+        verbose_name = _("rubrique")
+        verbose_name_plural = _("rubriques")
+
+
+class ArticleAuthor(Orderable):
+    """Orders the authors credited on one article."""
+
+    page = ParentalKey(
+        "news.ArticlePage", related_name="article_authors", on_delete=models.CASCADE
+    )
+    author = models.ForeignKey(
+        Author, verbose_name=_("auteur"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_article")
+        ]
+
+
+class RelatedLink(Orderable):
+    """A "Lire aussi" link at the end of an article: another article, or an outside URL."""
+
+    page = ParentalKey("news.ArticlePage", related_name="related_links", on_delete=models.CASCADE)
+    target_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("article lié"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.URLField(_("adresse externe"), blank=True, max_length=500)
+    title = models.CharField(
+        _("titre"), max_length=255, blank=True, help_text=_("Par défaut, le titre de l'article.")
+    )
+
+    panels = [FieldPanel("target_page", heading=_("Article")), FieldPanel("url"),
+              FieldPanel("title")]  # fmt: skip
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lien « Lire aussi »")
+        verbose_name_plural = _("liens « Lire aussi »")
+
+    def clean(self):
+        super().clean()
+        if bool(self.target_page_id) == bool(self.url):
+            raise ValidationError(_("Choisissez soit un article, soit une adresse externe."))
+        if self.url and not self.title:
+            raise ValidationError({"title": _("Un lien externe doit avoir un titre.")})
+
+
+class ArticlePage(Page):
+    """A news article. Lives only under a rubrique."""
+
+    standfirst = models.TextField(
+        _("chapô"), help_text=_("Le paragraphe d'introduction, affiché sous le titre.")
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image principale"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_caption = models.CharField(_("légende"), max_length=500, blank=True)
+    lead_image_credit = models.CharField(
+        _("crédit"), max_length=255, blank=True, help_text=_("Ex. : AFP / Jean Dupont.")
+    )
+    lead_image_alt = models.CharField(
+        _("texte alternatif"),
+        max_length=255,
+        blank=True,
+        help_text=_("Décrit l'image pour les lecteurs d'écran."),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("corps"), blank=True)
+    topics = ParentalManyToManyField(Topic, verbose_name=_("sujets"), blank=True)
+    published_at = models.DateTimeField(
+        _("date de publication affichée"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Vide : la date de première publication."),
+    )
+    updated_at = models.DateTimeField(
+        _("date de mise à jour affichée"),
+        null=True,
+        blank=True,
+        help_text=_("À renseigner pour signaler une mise à jour importante aux lecteurs."),
+    )
+    reading_time = models.PositiveSmallIntegerField(
+        _("temps de lecture (minutes)"), default=1, editable=False
+    )
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image de partage"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Vide : l'image principale."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+                FieldPanel("lead_image_alt"),
+            ],  # fmt: skip
+            heading=_("Image principale"),
+        ),
+        InlinePanel("article_authors", heading=_("Auteurs"), label=_("auteur")),
+        FieldPanel("topics"),
+        FieldPanel("body"),
+        InlinePanel("related_links", heading=_("Lire aussi"), label=_("lien")),
+    ]
+    promote_panels = [
+        *Page.promote_panels,
+        FieldPanel("social_image"),
+        FieldPanel("published_at"),
+        FieldPanel("updated_at"),
+    ]
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("published_at"),
+    ]
+
+    graphql_fields = [
+        GraphQLString("standfirst", required=True),
+        GraphQLField("published_at", graphene.DateTime, required=True, source="public_date"),
+        GraphQLField("updated_at", graphene.DateTime, source="public_updated_at"),
+        GraphQLInt("reading_time", required=True),
+        GraphQLField("section", lambda: _section_type(), source="section_of"),
+        GraphQLField("authors", lambda: _non_null_list(Author), source="author_list"),
+        GraphQLField("topics", lambda: _non_null_list(Topic), source="topic_list"),
+        GraphQLField("lead_image", ImageType, source="lead_image_view"),
+        GraphQLField("social_image", ImageType, source="social_image_view"),
+        GraphQLField("body", lambda: _stream_list(), source="body_blocks"),
+        GraphQLField("related_links", lambda: _related_link_list(), source="public_related_links"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["-published_at", "-page_ptr"], name="article_pubdate")]
+
+    def save(self, *args, **kwargs):
+        self.reading_time = reading_time_minutes(self.body)
+        if self.live and self.published_at is None:
+            self.published_at = self.first_published_at or timezone.now()
+        return super().save(*args, **kwargs)
+
+    # Resolvers read only what the root selectors prefetched (see news.selectors).
+    def public_date(self, info, **kwargs):
+        return self.published_at or self.first_published_at or self.last_published_at
+
+    def public_updated_at(self, info, **kwargs):
+        return self.updated_at
+
+    def section_of(self, info, **kwargs):
+        from news.selectors import section_for_article
+
+        return section_for_article(self, info=info)
+
+    def author_list(self, info, **kwargs):
+        return [link.author for link in self.article_authors.all()]
+
+    def body_blocks(self, info, **kwargs):
+        return list(self.body)
+
+    def topic_list(self, info, **kwargs):
+        return list(self.topics.all())
+
+    def lead_image_view(self, info, **kwargs):
+        if not self.lead_image_id:
+            return None
+        return ImageView(
+            self.lead_image,
+            alt=self.lead_image_alt,
+            caption=self.lead_image_caption,
+            credit=self.lead_image_credit,
+        )
+
+    def social_image_view(self, info, **kwargs):
+        if self.social_image_id:
+            return ImageView(self.social_image, alt=self.title)
+        return self.lead_image_view(info)
+
+    def public_related_links(self, info, **kwargs):
+        from news.selectors import public_related_links
+
+        return public_related_links(self, info=info)
+
+
+def reading_time_minutes(body) -> int:
+    words = 0
+    for child in body or []:
+        value = child.value
+        for part in _texts_of(value):
+            words += len(part.split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def _texts_of(value):
+    if hasattr(value, "items"):
+        for item in value.values():
+            yield from _texts_of(item)
+    elif hasattr(value, "source"):
+        yield plain_text(value)
+    elif isinstance(value, str):
+        yield value
+
+
+def _section_type():
+    from grapple.registry import registry
+
+    return registry.pages[SectionPage]
+
+
+def _non_null_list(model):
+    from grapple.registry import registry
+
+    return graphene.NonNull(graphene.List(graphene.NonNull(registry.snippets[model])))
+
+
+def _related_link_list():
+    from news.graphql import RelatedLinkType
+
+    return graphene.NonNull(graphene.List(graphene.NonNull(RelatedLinkType)))
+
+
+def _stream_list():
+    from grapple.types.interfaces import StreamFieldInterface
+
+    return graphene.NonNull(graphene.List(graphene.NonNull(StreamFieldInterface)))

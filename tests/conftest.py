@@ -1,0 +1,66 @@
+import contextlib
+import json
+import os
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def pytest_configure(config):
+    # On CI an unreachable database must fail the run, never skip it.
+    if os.environ.get("CI") == "true" and os.environ.get("DATABASE_URL"):
+        config.addinivalue_line("markers", "ci_database: database reachability is enforced")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    # A missing Redis is tested on its own; here it must not break unrelated tests.
+    with contextlib.suppress(Exception):
+        cache.clear()
+    yield
+
+
+class GraphQLClient:
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, query: str, variables: dict | None = None, **extra):
+        body = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        return self.client.post(
+            "/graphql/", data=json.dumps(body), content_type="application/json", **extra
+        )
+
+    def query(self, query: str, variables: dict | None = None, **extra) -> dict:
+        response = self.post(query, variables, **extra)
+        assert response.status_code in (200, 400), response.content
+        return response.json()
+
+    def data(self, query: str, variables: dict | None = None, **extra) -> dict:
+        payload = self.query(query, variables, **extra)
+        assert "errors" not in payload, payload.get("errors")
+        return payload["data"]
+
+
+@pytest.fixture
+def gql(client):
+    return GraphQLClient(client)
+
+
+@pytest.fixture
+def count_queries():
+    def run(fn):
+        with CaptureQueriesContext(connection) as ctx:
+            result = fn()
+        return len(ctx.captured_queries), result
+
+    return run
