@@ -5,6 +5,7 @@ import io
 import re
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -217,8 +218,9 @@ class TestDemoNewsroom:
 
 
 @pytest.mark.django_db
-def test_a_failed_run_leaves_nothing_behind(monkeypatch):
+def test_a_failed_run_leaves_nothing_behind(monkeypatch, settings):
     def broken(self, *args):
+        assert Author.objects.exists()  # it fails halfway, after writing rows and images
         raise RuntimeError("disk full")
 
     welcome = Page.objects.filter(depth=2, slug="home").count()
@@ -229,6 +231,7 @@ def test_a_failed_run_leaves_nothing_behind(monkeypatch):
     assert not SectionPage.objects.exists()
     assert not Author.objects.exists() and not Topic.objects.exists()
     assert Page.objects.filter(depth=2, slug="home").count() == welcome
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
 
 
 @pytest.mark.django_db

@@ -95,27 +95,37 @@ class DemoLoader:
         self.images = {}
         # Objects to index once at the end, by model.
         self.new_objects = defaultdict(set)
+        self.new_files = []
 
     def run(self) -> Counter:
         validate_content()
-        with transaction.atomic():
-            self.locale, _ = Locale.objects.get_or_create(language_code="fr")
-            home, home_is_new = self.ensure_home()
-            self.ensure_site(home)
-            self.remove_welcome_page(home)
-            self.images = {
-                image.title: image
-                for image in get_image_model().objects.filter(title__startswith=IMAGE_PREFIX)
-            }
-            with deferred_indexing():
-                authors = self.ensure_authors()
-                topics = self.ensure_topics()
-                sections = self.ensure_sections(home)
-                articles = self.ensure_articles(home, sections, authors, topics)
-                if home_is_new or home.live_revision_id is None:
-                    self.publish_home(home, articles)
-            self.index_new_objects()
+        try:
+            with transaction.atomic():
+                self.build()
+        except BaseException:
+            # The rows are rolled back; the image files written meanwhile must go too.
+            for file in self.new_files:
+                file.storage.delete(file.name)
+            raise
         return self.created
+
+    def build(self) -> None:
+        self.locale, _ = Locale.objects.get_or_create(language_code="fr")
+        home, home_is_new = self.ensure_home()
+        self.ensure_site(home)
+        self.remove_welcome_page(home)
+        self.images = {
+            image.title: image
+            for image in get_image_model().objects.filter(title__startswith=IMAGE_PREFIX)
+        }
+        with deferred_indexing():
+            authors = self.ensure_authors()
+            topics = self.ensure_topics()
+            sections = self.ensure_sections(home)
+            articles = self.ensure_articles(home, sections, authors, topics)
+            if home_is_new or home.live_revision_id is None:
+                self.publish_home(home, articles)
+        self.index_new_objects()
 
     def remember(self, obj) -> None:
         self.new_objects[type(obj)].add(obj.pk)
@@ -203,6 +213,7 @@ class DemoLoader:
         image.file = ImageFile(io.BytesIO(data), name=f"demo-{slugify(label)}.jpg")
         image._set_image_file_metadata()
         image.save()
+        self.new_files.append(image.file)
         self.images[title] = image
         self.created["images"] += 1
         self.remember(image)
