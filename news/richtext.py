@@ -7,7 +7,7 @@ imports and the ORM, where the editor's whitelist never ran.
 import nh3
 from wagtail.models import Page
 from wagtail.rich_text import RichText, expand_db_html
-from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
+from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
 ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "i", "li", "ol", "p", "strong",
@@ -33,6 +33,9 @@ def render_rich_text(value: RichText | str | None, *, info=None) -> str:
     source = value.source if isinstance(value, RichText) else str(value)
     if not source:
         return ""
+    # <embed> tags are dropped before expansion: their output (iframe, img) is stripped by the
+    # sanitiser anyway, and expanding them would fetch oEmbed or render images mid-request.
+    source = FIND_EMBED_TAG.sub("", source)
     return sanitise_html(expand_db_html(_unlink_non_public_pages(source)))
 
 

@@ -142,3 +142,30 @@ def test_body_image_block_without_alt_falls_back_to_the_image_title(gql):
     body = gql.data(BODY_QUERY, {"slug": "photo"})["article"]["body"]
     assert body[0]["image"]["alt"] == "Vue du fleuve"
     assert body[0]["image"]["caption"] == ""
+
+
+def test_embeds_inside_rich_text_are_dropped_without_being_fetched(gql, monkeypatch):
+    from wagtail.embeds import embeds
+    from wagtail.images.models import Rendition
+
+    def no_fetch(*args, **kwargs):
+        raise AssertionError("an API request must not fetch oEmbed")
+
+    monkeypatch.setattr(embeds, "get_embed", no_fetch)
+    home = make_site()
+    section = make_section(home, "Monde")
+    image = make_image("Carte")
+    html = (
+        '<p>Avant.</p><embed embedtype="media" url="https://www.youtube.com/watch?v=abc"/>'
+        f'<embed alt="Une carte" embedtype="image" format="fullwidth" id="{image.pk}"/>'
+        "<p>Après.</p>"
+    )
+    make_article(section, "Intégrations", slug="integrations", body=[
+        ("paragraph", {"text": RichText(html)}),
+        ("fact_box", {"title": "Carte", "text": RichText(html)}),
+    ])  # fmt: skip
+    renditions = Rendition.objects.count()
+    body = gql.data(BODY_QUERY, {"slug": "integrations"})["article"]["body"]
+    assert body[0]["html"] == "<p>Avant.</p><p>Après.</p>"
+    assert body[1]["html"] == "<p>Avant.</p><p>Après.</p>"
+    assert Rendition.objects.count() == renditions
