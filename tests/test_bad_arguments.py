@@ -163,3 +163,18 @@ def test_src_set_sizes_outside_the_allowed_widths_are_refused(gql, newsroom):
     query = '{ article(slug: "photo") { leadImage { srcSet(sizes: [320, 333]) } } }'
     error = _single_error(gql.post(query), "BAD_ARGUMENT")
     assert "333" in error["message"]
+
+
+def test_repeated_src_set_sizes_are_accepted_once(gql, newsroom):
+    make_article(newsroom, "Photo", slug="photo", published_at=dated(9), lead_image=make_image())
+    query = '{ article(slug: "photo") { leadImage { srcSet(sizes: [640, 320, 640, 320, 640, 320, 640, 320, 640]) } } }'  # noqa: E501
+    src_set = gql.data(query)["article"]["leadImage"]["srcSet"]
+    assert [part.rsplit(" ", 1)[1] for part in src_set.split(", ")] == ["320w", "640w"]
+
+
+def test_get_answers_like_post(client, gql, newsroom):
+    query = "{ articles(first: 2) { totalCount edges { node { slug } } } }"
+    response = client.get("/graphql/", {"query": query})
+    assert response.status_code == 200
+    assert response.json() == {"data": gql.data(query)}
+    assert response.json()["data"]["articles"]["edges"][0]["node"]["slug"] == "article-2"
