@@ -8,6 +8,7 @@ from tests.factories import (
     AuthorFactory,
     TopicFactory,
     dated,
+    feature,
     make_article,
     make_image,
     make_section,
@@ -224,3 +225,44 @@ def test_wire_closes_with_lire_aussi_and_a_related_link(gql, wire):
             "page": {"title": other.title, "url": "/monde/crues-saison-difficile/"},
         }
     ]
+
+
+def test_long_lists_are_not_truncated(gql):
+    # grapple caps its own list fields at PAGE_SIZE; none of Kiosque's lists may be capped.
+    home = make_site()
+    section = make_section(home, "Monde")
+    targets = [
+        make_article(section, f"Cible {n}", slug=f"cible-{n:02d}", published_at=dated(n))
+        for n in range(25)
+    ]
+    topics = [TopicFactory(slug=f"sujet-long-{n:02d}", name=f"Sujet {n:02d}") for n in range(25)]
+    authors = [AuthorFactory(slug=f"auteur-{n:02d}") for n in range(15)]
+    body = [("heading", {"text": f"Intertitre {n}", "level": "h3"}) for n in range(40)]
+    make_article(
+        section,
+        "Long",
+        slug="long",
+        published_at=dated(99),
+        topics=topics,
+        authors=authors,
+        related=targets,
+        body=body,
+    )
+    feature(home, *targets)
+    query = """
+    {
+      home { featuredArticles { slug } }
+      article(slug: "long") {
+        topics { slug } authors { slug } relatedLinks { url } body { blockType }
+      }
+    }
+    """
+    data = gql.data(query)
+    article = data["article"]
+    assert [t["slug"] for t in article["topics"]] == [t.slug for t in topics]
+    assert [a["slug"] for a in article["authors"]] == [a.slug for a in authors]
+    assert [link["url"] for link in article["relatedLinks"]] == [
+        f"/monde/cible-{n:02d}/" for n in range(25)
+    ]
+    assert len(article["body"]) == 40
+    assert [a["slug"] for a in data["home"]["featuredArticles"]] == [t.slug for t in targets]
