@@ -206,6 +206,36 @@ def test_a_draft_change_on_a_live_article_does_not_leak(gql, newsroom):
     assert gql.data(ONE, {"slug": visible.slug})["article"]["title"] == "Visible"
 
 
+def test_draft_changes_to_authors_topics_and_links_do_not_leak(gql, newsroom):
+    from news.models import ArticleAuthor, RelatedLink
+    from tests.factories import AuthorFactory, TopicFactory
+
+    _, section, visible = newsroom
+    other = make_article(section, "Autre", slug="autre", published_at=dated(2))
+    page = ArticlePage.objects.get(pk=visible.pk)
+    page.topics.add(TopicFactory(name="Sujet provisoire", slug="sujet-provisoire"))
+    page.article_authors.add(ArticleAuthor(author=AuthorFactory(slug="plume-provisoire")))
+    page.related_links.add(RelatedLink(target_page=other, title="Lien provisoire"))
+    page.save_revision()
+
+    query = (
+        '{ article(slug: "visible") { topics { slug } authors { slug } relatedLinks { title } } }'
+    )
+    assert gql.data(query)["article"] == {"topics": [], "authors": [], "relatedLinks": []}
+    for filters in ('topic: "sujet-provisoire"', 'author: "plume-provisoire"'):
+        assert gql.data(f"{{ articles({filters}) {{ totalCount }} }}")["articles"] == {
+            "totalCount": 0
+        }
+
+    # Publishing the same revision makes them public: the draft really held them.
+    ArticlePage.objects.get(pk=visible.pk).get_latest_revision().publish()
+    assert gql.data(query)["article"] == {
+        "topics": [{"slug": "sujet-provisoire"}],
+        "authors": [{"slug": "plume-provisoire"}],
+        "relatedLinks": [{"title": "Lien provisoire"}],
+    }
+
+
 def test_draft_only_fields_are_not_in_the_schema(gql, newsroom):
     payload = gql.query('{ article(slug: "visible") { draftTitle } }')
     assert payload["errors"][0]["message"].startswith("Cannot query field 'draftTitle'")
