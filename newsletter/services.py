@@ -246,9 +246,9 @@ def _subscriber_for(purpose: str, token, locale) -> tuple[Subscriber | None, Res
 
 @transaction.atomic
 def confirm(token, locale=None) -> Result:
-    subscriber, failure = _subscriber_for(tokens.CONFIRM, token, locale)
-    if failure:
-        return failure
+    subscriber, refused = _subscriber_for(tokens.CONFIRM, token, locale)
+    if refused:
+        return refused
     if subscriber is None or subscriber.status == Status.UNSUBSCRIBED:
         # Erased, or unsubscribed since the link was sent: the link no longer applies.
         return failure(message_locale(locale), ("token", "INVALID_TOKEN"))
@@ -262,9 +262,9 @@ def confirm(token, locale=None) -> Result:
 
 @transaction.atomic
 def unsubscribe(token, locale=None) -> Result:
-    subscriber, failure = _subscriber_for(tokens.UNSUBSCRIBE, token, locale)
-    if failure:
-        return failure
+    subscriber, refused = _subscriber_for(tokens.UNSUBSCRIBE, token, locale)
+    if refused:
+        return refused
     # An erased subscriber is as unsubscribed as can be: same answer.
     if subscriber is not None and subscriber.status != Status.UNSUBSCRIBED:
         subscriber.status = Status.UNSUBSCRIBED
