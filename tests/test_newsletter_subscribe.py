@@ -285,3 +285,10 @@ def test_client_ip_behind_trusted_proxies(rf, settings):
     assert services.client_ip(request) == "198.51.100.9"
     request = rf.post("/graphql/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-ip")
     assert services.client_ip(request) is None
+
+
+def test_mutations_are_refused_over_get(client):
+    query = 'mutation { subscribeNewsletter(email: "a@example.fr", consent: true) { ok } }'
+    response = client.get("/graphql/", {"query": query})
+    assert response.status_code == 405
+    assert Subscriber.objects.count() == 0
