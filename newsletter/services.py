@@ -73,6 +73,17 @@ def hash_ip(ip: str | None) -> str:
     return salted_hmac("newsletter.ip", ip, algorithm="sha256").hexdigest()
 
 
+def _ip_key(ip: str | None) -> str:
+    """Rate-limit key for a client: its IPv4 address, or its IPv6 /64 (one subscriber line
+    usually gets a whole /64, so counting single IPv6 addresses would be trivial to evade)."""
+    if not ip:
+        return "none"
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        ip = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return hash_ip(ip)
+
+
 def _email_key(email: str) -> str:
     return salted_hmac("newsletter.ratelimit", email.lower(), algorithm="sha256").hexdigest()
 
@@ -92,7 +103,7 @@ def subscribe(
     answer_locale = message_locale(locale)
     ip_hash = hash_ip(ip)
     try:
-        ratelimit.hit("ip", ip_hash or "none", *conf("RATE_LIMIT_PER_IP"))
+        ratelimit.hit("ip", _ip_key(ip), *conf("RATE_LIMIT_PER_IP"))
     except ratelimit.RateLimited:
         return failure(answer_locale, (None, "RATE_LIMITED"))
     except ratelimit.LimiterUnavailable:

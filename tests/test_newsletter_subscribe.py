@@ -203,6 +203,17 @@ def test_rate_limit_per_ip(gql, sent, settings):
     assert not Subscriber.objects.filter(email="l5@example.fr").exists()
 
 
+def test_rate_limit_per_ip_counts_an_ipv6_64_as_one_client(gql, sent, settings):
+    settings.NEWSLETTER = {**settings.NEWSLETTER, "RATE_LIMIT_PER_IP": (2, 60)}
+    with sent():
+        same_64 = [
+            subscribe(gql, f"v6-{i}@example.fr", ip=f"2001:db8:1:2::{i + 1:x}") for i in range(3)
+        ]
+        other_64 = subscribe(gql, "v6-other@example.fr", ip="2001:db8:1:3::1")
+    assert [r["ok"] for r in same_64] == [True, True, False]
+    assert other_64["ok"] is True
+
+
 def test_rate_limit_per_address_across_ips(gql, sent, mailoutbox, settings):
     settings.NEWSLETTER = {**settings.NEWSLETTER, "RATE_LIMIT_PER_EMAIL": (3, 3600)}
     with sent():

@@ -208,4 +208,7 @@ NEWSLETTER = {
     "CONFIRM_URL": env("NEWSLETTER_CONFIRM_URL"),
     "FROM_EMAIL": env("NEWSLETTER_FROM_EMAIL"),
 }
+# Confirmation emails are sent inside the signup request (after commit): never wait on a
+# stalled SMTP server for long. A failed send is retried by `manage.py newsletter_retry`.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # --- end Newsletter ---------------------------------------------------------------------------
