@@ -108,6 +108,14 @@ def test_gdpr_export_view(admin_client, people):
     assert admin_client.get(f"{INDEX}gdpr-export/999999/").status_code == 404
 
 
+def test_inspect_view_shows_the_consent_record(admin_client, people):
+    response = admin_client.get(f"{INDEX}inspect/{people[0].pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "alice@example.fr" in html
+    assert "2026-01" in html
+
+
 def test_gdpr_erase_view_leaves_no_trace_of_the_address(admin_client, people):
     url = f"{INDEX}delete/{people[0].pk}/"
     assert admin_client.get(url).status_code == 200
