@@ -78,7 +78,10 @@ def _ip_key(ip: str | None) -> str:
     usually gets a whole /64, so counting single IPv6 addresses would be trivial to evade)."""
     if not ip:
         return "none"
-    address = ipaddress.ip_address(ip)
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return hash_ip(ip)
     if address.version == 6:
         ip = str(ipaddress.ip_network(f"{address}/64", strict=False))
     return hash_ip(ip)
