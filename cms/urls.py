@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),
+    path("newsletter/", include("newsletter.urls")),
 ]
 
 if getattr(settings, "KIOSQUE_GRAPHIQL", False):
