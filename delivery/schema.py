@@ -6,13 +6,12 @@ import json
 from datetime import datetime
 
 import graphene
-from django.conf import settings
 from django.db.models import Q
 
 from cms.graphql.errors import client_error
 from delivery.models import ChangeLog, FeedState
 from news import selectors
-from news.schema import check_page_size
+from news.schema import check_locale, check_page_size
 
 
 class ChangeKindEnum(graphene.Enum):
@@ -67,18 +66,10 @@ def decode_change_cursor(cursor: str) -> int:
         ) from exc
 
 
-def check_locale(locale: str | None) -> str | None:
-    if locale is None:
-        return None
-    if locale not in {code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}:
-        codes = ", ".join(code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES)
-        raise client_error("BAD_ARGUMENT", f"Unknown locale; use one of: {codes}.")
-    return locale
-
-
 def changes(info, *, since: str | None, first: int, locale: str | None) -> dict:
     check_page_size(first)
-    root_path = selectors.site_root(info, locale=check_locale(locale))
+    selectors.use_edition(info, check_locale(locale))
+    root_path = selectors.site_root(info)
     after = decode_change_cursor(since) if since else 0
     if after and after < FeedState.get().pruned_through:
         raise client_error(

@@ -279,6 +279,8 @@ class ArticlePage(Page):
         GraphQLField("social_image", ImageType, source="social_image_view"),
         GraphQLField("body", lambda: _stream_list(), source="body_blocks"),
         GraphQLField("related_links", lambda: _related_link_list(), source="public_related_links"),
+        GraphQLString("locale", required=True, source="locale_code"),
+        GraphQLField("translations", lambda: _translation_list(), source="public_translations"),
     ]
 
     class Meta:
@@ -333,6 +335,14 @@ class ArticlePage(Page):
 
         return public_related_links(self, info=info)
 
+    def locale_code(self, info=None, **kwargs):
+        return self.locale.language_code
+
+    def public_translations(self, info, **kwargs):
+        from delivery.locales import public_translations
+
+        return public_translations(self, info=info)
+
 
 def reading_time_minutes(body) -> int:
     words = 0
@@ -369,6 +379,12 @@ def _related_link_list():
     from news.graphql import RelatedLinkType
 
     return graphene.NonNull(graphene.List(graphene.NonNull(RelatedLinkType)))
+
+
+def _translation_list():
+    from delivery.locales import translation_list
+
+    return translation_list()
 
 
 def _stream_list():

@@ -51,11 +51,17 @@ def _site_root_path(site: Site | None) -> str | None:
     return Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
 
 
+def use_edition(info, locale: str | None) -> None:
+    """Read the `locale` edition of the site (None: its default one) for the current root field."""
+    _memo(info)["edition"] = locale
+
+
 def site_root(info, locale: str | None = None) -> str | None:
     """Path of the site's home page, or of its translation in `locale` (an edition's root)."""
     memo = _memo(info)
     if "root_path" not in memo:
         memo["root_path"] = _site_root_path(site_for(info))
+    locale = locale or memo.get("edition")
     if locale is None or memo["root_path"] is None:
         return memo["root_path"]
     key = f"root_path:{locale}"
@@ -246,10 +252,10 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
 def public_home(*, info):
     from home.models import HomePage
 
-    site = site_for(info)
-    if site is None:
+    root_path = site_root(info)
+    if root_path is None:
         return None
-    return exclude_scheduled(HomePage.objects.live().public()).filter(pk=site.root_page_id).first()
+    return exclude_scheduled(HomePage.objects.live().public()).filter(path=root_path).first()
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
@@ -259,11 +265,11 @@ def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None
     if slug is not None:
         qs = qs.filter(slug=slug)
     if url_path is not None:
-        root = _memo(info).get("root_url_path")
+        key = f"root_url_path:{site_root(info)}"
+        root = _memo(info).get(key)
         if root is None:
-            site = site_for(info)
-            root = Page.objects.filter(pk=site.root_page_id).values_list("url_path", flat=True)
-            root = _memo(info).setdefault("root_url_path", root.first() or "/")
+            root = Page.objects.filter(path=site_root(info)).values_list("url_path", flat=True)
+            root = _memo(info).setdefault(key, root.first() or "/")
         path = "/" + url_path.strip("/") + "/"
         qs = qs.filter(url_path=root.rstrip("/") + path)
     article = qs.first()
