@@ -142,6 +142,7 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
     from delivery.models import RedirectStamp
 
     check_page_size(first)
+    selectors.use_edition(info, None)
     site = selectors.site_for(info)
     root_path = selectors.site_root(info)
     if site is None or root_path is None:
