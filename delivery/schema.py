@@ -192,7 +192,18 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
     return {"edges": edges, "page_info": {"has_next_page": has_next, "end_cursor": end}}
 
 
+def _page_interface():
+    from grapple.types.interfaces import get_page_interface
+
+    return get_page_interface()
+
+
 class DeliveryQuery(graphene.ObjectType):
+    preview = graphene.Field(
+        _page_interface,
+        token=graphene.String(required=True),
+        description="The draft (article, section or home page) a preview token was made for.",
+    )
     changes = graphene.Field(
         graphene.NonNull(ChangeFeed),
         since=graphene.String(description="The `nextCursor` of the previous call; none at first."),
@@ -207,6 +218,16 @@ class DeliveryQuery(graphene.ObjectType):
         updated_since=graphene.DateTime(),
         description="This site's redirects, oldest change first.",
     )
+
+    @staticmethod
+    def resolve_preview(root, info, token):
+        from delivery.preview import page_from_token
+        from news.models import ArticlePage
+
+        page = page_from_token(token)
+        if isinstance(page, ArticlePage):
+            selectors.prepare_articles([page], info=info)
+        return page
 
     @staticmethod
     def resolve_changes(root, info, first=100, since=None, locale=None):

@@ -20,6 +20,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from cms.graphql.types import ImageType, ImageView
+from delivery.preview import KiosquePreviewMixin
 from news.blocks import ArticleBodyBlock
 from news.richtext import plain_text
 
@@ -103,7 +104,7 @@ register_snippet(Author)
 register_snippet(Topic)
 
 
-class SectionPage(Page):
+class SectionPage(KiosquePreviewMixin, Page):
     """A rubrique: groups articles; lives directly under the home page."""
 
     description = models.TextField(
@@ -180,7 +181,7 @@ class RelatedLink(Orderable):
             raise ValidationError({"title": _("Un lien externe doit avoir un titre.")})
 
 
-class ArticlePage(Page):
+class ArticlePage(KiosquePreviewMixin, Page):
     """A news article. Lives only under a rubrique."""
 
     standfirst = models.TextField(

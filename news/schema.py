@@ -127,7 +127,8 @@ class NewsQuery(graphene.ObjectType):
         slug=graphene.String(),
         id=graphene.ID(),
         locale=graphene.String(),
-        description="One live, public article by path, slug or id.",
+        token=graphene.String(description="A preview token: returns the draft it was made for."),
+        description="One live, public article by path, slug or id; or a draft by preview token.",
     )
     articles = graphene.Field(
         graphene.NonNull(ArticleConnection),
@@ -161,11 +162,25 @@ class NewsQuery(graphene.ObjectType):
         return selectors.published_sections(root_path=root_path).filter(slug=slug).first()
 
     @staticmethod
-    def resolve_article(root, info, url_path=None, slug=None, id=None, locale=None):  # noqa: A002
+    def resolve_article(
+        root,
+        info,
+        url_path=None,
+        slug=None,
+        id=None,
+        locale=None,
+        token=None,  # noqa: A002
+    ):
         selectors.use_edition(info, check_locale(locale))
-        given = [arg for arg in (url_path, slug, id) if arg is not None]
+        given = [arg for arg in (url_path, slug, id, token) if arg is not None]
         if len(given) != 1:
-            raise client_error("BAD_ARGUMENT", "Give exactly one of urlPath, slug or id.")
+            raise client_error("BAD_ARGUMENT", "Give exactly one of urlPath, slug, id or token.")
+        if token is not None:
+            from delivery.preview import page_from_token
+
+            return selectors.prepare_articles(
+                [page_from_token(token, model=ArticlePage)], info=info
+            )[0]
         pk = None
         if id is not None:
             try:
