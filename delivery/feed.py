@@ -75,12 +75,28 @@ def refresh_subtree(page: Page, *, reason: str = "changed") -> list[ChangeLog]:
     with transaction.atomic():
         _serialise()
         public = _public_ids(root_path, page.path)
-        for pk, label, _path in _tracked_rows(page.path):
+        rows = list(_tracked_rows(page.path))
+        known = _existing(root_path, [pk for pk, _label, _path in rows])
+        for pk, label, _path in rows:
             kind = ChangeKind.UPSERT if pk in public else ChangeKind.DELETE
-            entry = _write(label, pk, root_path, kind, force=pk == page.pk, reason=reason)
+            entry = _write(
+                label, pk, root_path, kind, force=pk == page.pk, reason=reason,
+                existing=known.get((label, pk)),
+            )  # fmt: skip
             if entry is not None:
                 written.append(entry)
     return written
+
+
+def _existing(root_path: str, pks: list[int], chunk: int = 500) -> dict:
+    """Current feed rows for many objects at once: publishing a big section stays cheap."""
+    found = {}
+    for start in range(0, len(pks), chunk):
+        rows = ChangeLog.objects.select_for_update().filter(
+            root_path=root_path, object_id__in=pks[start : start + chunk]
+        )
+        found.update({(row.content_type, row.object_id): row for row in rows})
+    return found
 
 
 def record_delete(label: str, pk: int, path: str) -> ChangeLog | None:
@@ -96,16 +112,27 @@ def record_moved_out(page: Page, old_root_path: str) -> None:
     """A subtree moved to another home page: everything in it is gone from the old edition."""
     with transaction.atomic():
         _serialise()
-        for pk, label, _path in _tracked_rows(page.path):
-            _write(label, pk, old_root_path, ChangeKind.DELETE, reason="unpublished")
+        rows = list(_tracked_rows(page.path))
+        known = _existing(old_root_path, [pk for pk, _label, _path in rows])
+        for pk, label, _path in rows:
+            _write(
+                label, pk, old_root_path, ChangeKind.DELETE, reason="unpublished",
+                existing=known.get((label, pk)),
+            )  # fmt: skip
 
 
-def _write(label, pk, root_path, kind, *, force=False, reason="changed") -> ChangeLog | None:
-    existing = (
-        ChangeLog.objects.select_for_update()
-        .filter(content_type=label, object_id=pk, root_path=root_path)
-        .first()
-    )
+_LOOKUP = object()
+
+
+def _write(
+    label, pk, root_path, kind, *, force=False, reason="changed", existing=_LOOKUP
+) -> ChangeLog | None:
+    if existing is _LOOKUP:
+        existing = (
+            ChangeLog.objects.select_for_update()
+            .filter(content_type=label, object_id=pk, root_path=root_path)
+            .first()
+        )
     previous = existing.kind if existing else ChangeKind.DELETE
     if kind == ChangeKind.DELETE and previous == ChangeKind.DELETE:
         return None  # never public here, or already announced as gone

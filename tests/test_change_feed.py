@@ -244,3 +244,15 @@ def test_replaying_the_feed_always_ends_with_the_live_public_articles(gql, seed)
         while not app.done:
             app.step()
         assert app.articles == expected, f"seed {seed}"
+
+
+@pytest.mark.django_db
+def test_republishing_a_big_section_costs_the_same_as_a_small_one(tree, count_queries):
+    home, monde = tree
+    sports = make_section(home, "Sports", menu_order=2)
+    make_article(monde, "Seul")
+    for n in range(20):
+        make_article(sports, f"Match {n}")
+    small, _ = count_queries(lambda: monde.save_revision().publish())
+    large, _ = count_queries(lambda: sports.save_revision().publish())
+    assert large == small
