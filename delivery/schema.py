@@ -71,7 +71,8 @@ def changes(info, *, since: str | None, first: int, locale: str | None) -> dict:
     selectors.use_edition(info, check_locale(locale))
     root_path = selectors.site_root(info)
     after = decode_change_cursor(since) if since else 0
-    if after and after < FeedState.get().pruned_through:
+    pruned = FeedState.objects.filter(pk=1).values_list("pruned_through", flat=True).first()
+    if after and after < (pruned or 0):
         raise client_error(
             "RESYNC_REQUIRED",
             "This cursor is older than the retained deletions; drop local content and "

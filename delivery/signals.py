@@ -14,6 +14,10 @@ def on_published(sender, instance, **kwargs):
 
 
 def on_unpublished(sender, instance, **kwargs):
+    # Wagtail also "unpublishes" pages about to be deleted, without saving (commit=False): the
+    # row is still live then, and the post_delete handler writes the tombstones instead.
+    if instance.pk in feed.deleting() or Page.objects.filter(pk=instance.pk, live=True).exists():
+        return
     feed.refresh_subtree(instance, reason="unpublished")
 
 

@@ -248,3 +248,20 @@ def test_editors_configure_endpoints_and_read_the_log_in_the_admin(client, monde
     assert client.get("/admin/webhook_deliveries/").status_code == 200
     delivery = WebhookDelivery.objects.get()
     assert client.get(f"/admin/webhook_deliveries/inspect/{delivery.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_deleting_a_section_tombstones_its_articles_without_resurrecting_private_ones(monde):
+    from wagtail.models import PageViewRestriction
+
+    endpoint("http://127.0.0.1:9/hook", "article.published", "article.deleted")
+    public = make_article(monde, "Public")
+    private = make_article(monde, "Privé")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    WebhookDelivery.objects.all().delete()
+    monde.delete()
+    events = sorted((d.event, d.payload["id"]) for d in WebhookDelivery.objects.all())
+    assert events == [("article.deleted", str(public.pk))]
+    kinds = dict(ChangeLog.objects.values_list("object_id", "kind"))
+    assert kinds[public.pk] == kinds[monde.pk] == "DELETE"
+    assert kinds[private.pk] == "DELETE"
