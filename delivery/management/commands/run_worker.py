@@ -6,7 +6,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from delivery import webhooks
 
@@ -30,7 +30,9 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, self._stop)
         last_schedule = None
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:
+                # Long-running loop: drop connections the database or the network closed.
+                close_old_connections()
             now = time.monotonic()
             if last_schedule is None or now - last_schedule >= schedule_every:
                 last_schedule = now
