@@ -226,6 +226,7 @@ class DeliveryQuery(graphene.ObjectType):
         from news.models import ArticlePage
 
         page = page_from_token(token)
+        selectors.use_edition(info, page.locale.language_code)
         if isinstance(page, ArticlePage):
             selectors.prepare_articles([page], info=info)
         return page

@@ -178,9 +178,9 @@ class NewsQuery(graphene.ObjectType):
         if token is not None:
             from delivery.preview import page_from_token
 
-            return selectors.prepare_articles(
-                [page_from_token(token, model=ArticlePage)], info=info
-            )[0]
+            draft = page_from_token(token, model=ArticlePage)
+            selectors.use_edition(info, draft.locale.language_code)
+            return selectors.prepare_articles([draft], info=info)[0]
         pk = None
         if id is not None:
             try:

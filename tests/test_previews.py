@@ -136,3 +136,17 @@ def test_client_urls_follow_site_and_locale(tree, settings):
                                            copy_parents=True)  # fmt: skip
     url, _ = open_preview(english)
     assert url.startswith("https://en.front.example.org/preview?lang=en")
+
+
+@pytest.mark.django_db
+def test_an_english_draft_previews_inside_the_english_edition(gql, tree):
+    home, monde = tree
+    en = Locale.objects.get(language_code="en")
+    for page in (home, monde):
+        page.copy_for_translation(en).save_revision().publish()
+    english = make_article(monde, "Article").copy_for_translation(en)
+    _, token = open_preview(english, title="English draft")
+    data = gql.data(ARTICLE, {"token": token})["article"]
+    assert data["title"] == "English draft"
+    assert data["section"] == {"slug": "monde"}  # the English copy of the section
+    assert english.locale_id == en.pk
