@@ -252,7 +252,7 @@ def test_republishing_a_big_section_costs_the_same_as_a_small_one(tree, count_qu
     home, monde = tree
     sports = make_section(home, "Sports", menu_order=2)
     make_article(monde, "Seul")
-    for n in range(20):
+    for n in range(8):
         make_article(sports, f"Match {n}")
     small, _ = count_queries(lambda: monde.save_revision().publish())
     large, _ = count_queries(lambda: sports.save_revision().publish())
