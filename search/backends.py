@@ -1,0 +1,201 @@
+"""Search backends: PostgreSQL full-text, a pure-Python twin for SQLite, and Wagtail's search
+backends (OpenSearch / Elasticsearch) for larger deployments.
+
+Every backend ranks inside a base queryset of live, public articles (news.selectors), so none
+of them decides what is public. Scores: title (A) > standfirst (B) > body (C) > topics and
+authors (D), times a mild recency factor. Score values are comparable within one result list,
+not across backends.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import DateTimeField, F, FloatField, Func, QuerySet, Value
+from django.utils import timezone
+
+from search import text
+from search.models import ArticleSearchDocument
+
+PG_CONFIG = "french_unaccent"
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+# A fresh article scores up to 25% more; the bonus halves every 30 days.
+RECENCY_BOOST = 0.25
+RECENCY_HALF_LIFE_DAYS = 30.0
+# ts_rank divides by this (sum of 1/n^2); the Python rank does the same so scores look alike.
+_ZETA2 = math.pi**2 / 6
+
+
+def recency_factor(published_at: datetime | None, now: datetime) -> float:
+    if published_at is None:
+        return 1.0
+    age_days = max((now - published_at).total_seconds(), 0.0) / 86400
+    return 1.0 + RECENCY_BOOST * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+
+
+@dataclass
+class Ranked:
+    """Matches of one query: a count and pages of (article id, score), best first."""
+
+    count: Callable[[], int]
+    page: Callable[[int, int], list[tuple[int, float]]]
+
+
+def _ranked_list(rows: list[tuple[int, float, datetime | None]]) -> Ranked:
+    epoch = datetime.min.replace(tzinfo=UTC)
+    rows.sort(key=lambda r: (r[1], r[2] or epoch, r[0]), reverse=True)
+    return Ranked(
+        count=lambda: len(rows),
+        page=lambda offset, limit: [(pk, score) for pk, score, _ in rows[offset : offset + limit]],
+    )
+
+
+class PostgresBackend:
+    """to_tsvector('french_unaccent') weighted A-D in a GIN-indexed column; ts_rank ordering."""
+
+    name = "postgres"
+
+    def prepare(self, doc: ArticleSearchDocument) -> None:
+        doc.terms = ""
+
+    def after_save(self, queryset: QuerySet[ArticleSearchDocument]) -> None:
+        vector = (
+            SearchVector("title", weight="A", config=PG_CONFIG)
+            + SearchVector("standfirst", weight="B", config=PG_CONFIG)
+            + SearchVector("body", weight="C", config=PG_CONFIG)
+            + SearchVector("extra", weight="D", config=PG_CONFIG)
+        )
+        queryset.update(search_vector=vector)
+
+    def rank(self, base: QuerySet, query: str, terms: list[str]) -> Ranked:
+        tsquery = SearchQuery(query, config=PG_CONFIG, search_type="plain")
+        rank = SearchRank(
+            F("search_document__search_vector"),
+            tsquery,
+            weights=[WEIGHTS["D"], WEIGHTS["C"], WEIGHTS["B"], WEIGHTS["A"]],
+        )
+        recency = Func(
+            Value(timezone.now(), output_field=DateTimeField()),
+            F("published_at"),
+            arg_joiner=" - ",
+            template=(
+                "COALESCE(1 + %(boost)s * power(0.5, GREATEST(EXTRACT(EPOCH FROM "
+                "(%(expressions)s)), 0) / %(half_life)s), 1)"
+            ),
+            boost=float(RECENCY_BOOST),
+            half_life=float(RECENCY_HALF_LIFE_DAYS * 86400),
+            output_field=FloatField(),
+        )
+        qs = (
+            base.order_by()
+            .filter(search_document__search_vector=tsquery)
+            .annotate(search_score=rank * recency)
+            .order_by("-search_score", "-published_at", "-pk")
+        )
+        return Ranked(
+            count=qs.count,
+            page=lambda offset, limit: list(
+                qs.values_list("pk", "search_score")[offset : offset + limit]
+            ),
+        )
+
+
+class PythonBackend:
+    """The same linguistics in Python (search.text) for the embedded SQLite database.
+
+    Candidates are the documents containing every query term (a LIKE per term on the stored
+    terms), ranked in Python. Meant for development and small sites, not 100,000 articles.
+    """
+
+    name = "python"
+
+    def prepare(self, doc: ArticleSearchDocument) -> None:
+        columns = [doc.title, doc.standfirst, doc.body, doc.extra]
+        doc.terms = " " + " | ".join(" ".join(text.terms(c)) for c in columns) + " "
+
+    def after_save(self, queryset: QuerySet[ArticleSearchDocument]) -> None:
+        pass
+
+    def rank(self, base: QuerySet, query: str, terms: list[str]) -> Ranked:
+        docs = ArticleSearchDocument.objects.filter(article_id__in=base.order_by().values("pk"))
+        for term in terms:
+            docs = docs.filter(terms__contains=f" {term} ")
+        now = timezone.now()
+        rows = [
+            (pk, python_rank(stored, terms) * recency_factor(published_at, now), published_at)
+            for pk, stored, published_at in docs.values_list("article_id", "terms", "published_at")
+        ]
+        return _ranked_list(rows)
+
+
+def python_rank(stored: str, terms: list[str]) -> float:
+    """Per term: its best-weighted occurrence counts fully, the others fade as 1/n^2 (the shape
+    of PostgreSQL's ts_rank); the query's score is the mean over its terms."""
+    counts = [Counter(column.split()) for column in stored.split("|")]
+    weights = list(WEIGHTS.values())
+    total = 0.0
+    for term in terms:
+        occurrences = sorted(
+            (w for w, column in zip(weights, counts, strict=False) for _ in range(column[term])),
+            reverse=True,
+        )
+        total += sum(w / (n + 1) ** 2 for n, w in enumerate(occurrences)) / _ZETA2
+    return total / len(terms) if terms else 0.0
+
+
+class WagtailBackend:
+    """Delegates matching to a Wagtail search backend (WAGTAILSEARCH_BACKENDS), e.g. OpenSearch
+    or Elasticsearch, then keeps only the hits that are in the public base queryset."""
+
+    name = "wagtail"
+    max_hits = 1000
+
+    def __init__(self, alias: str = "default"):
+        self.alias = alias
+
+    def prepare(self, doc: ArticleSearchDocument) -> None:
+        doc.terms = ""
+
+    def after_save(self, queryset: QuerySet[ArticleSearchDocument]) -> None:
+        # Wagtail's own signal handlers keep its index in step with page saves.
+        pass
+
+    def rank(self, base: QuerySet, query: str, terms: list[str]) -> Ranked:
+        from wagtail.search.backends import get_search_backend
+
+        from news.models import ArticlePage
+
+        backend = get_search_backend(self.alias)
+        hits = backend.search(query, ArticlePage.objects.live(), operator="and")
+        top = hits.annotate_score("_score")[: self.max_hits]
+        scores = {page.pk: page._score or 0.0 for page in top}
+        now = timezone.now()
+        public = base.order_by().filter(pk__in=scores).values_list("pk", "published_at")
+        rows = [
+            (pk, float(scores[pk]) * recency_factor(published_at, now), published_at)
+            for pk, published_at in public
+        ]
+        return _ranked_list(rows)
+
+
+def get_backend():
+    choice = settings.KIOSQUE.get("SEARCH_BACKEND", "auto")
+    if choice == "auto":
+        choice = "postgres" if connection.vendor == "postgresql" else "python"
+    if choice == "postgres":
+        if connection.vendor != "postgresql":
+            raise ImproperlyConfigured("KIOSQUE_SEARCH_BACKEND=postgres needs PostgreSQL.")
+        return PostgresBackend()
+    if choice == "python":
+        return PythonBackend()
+    if choice == "wagtail":
+        return WagtailBackend(settings.KIOSQUE.get("SEARCH_WAGTAIL_ALIAS", "default"))
+    raise ImproperlyConfigured(f"Unknown search backend {choice!r}.")
