@@ -13,6 +13,7 @@ from news.models import ArticlePage
 from news.schema import PageInfo, check_page_size
 from search import services
 from search.selectors import MAX_RESULTS, SearchInputError, search_articles
+from search.text import clean_query
 
 
 def _article_type():
@@ -58,6 +59,11 @@ def decode_cursor(cursor: str) -> int:
         ) from exc
 
 
+def _check_slug(value: str | None, name: str) -> None:
+    if value is not None and (len(value) > 255 or clean_query(value) != value):
+        raise client_error("BAD_ARGUMENT", f"`{name}` is not a valid slug.")
+
+
 class SearchQuery(graphene.ObjectType):
     search = graphene.Field(
         graphene.NonNull(SearchConnection),
@@ -75,6 +81,8 @@ class SearchQuery(graphene.ObjectType):
     @staticmethod
     def resolve_search(root, info, query, first=20, after=None, section=None, topic=None):
         check_page_size(first)
+        _check_slug(section, "section")
+        _check_slug(topic, "topic")
         offset = decode_cursor(after) + 1 if after else 0
         try:
             results = search_articles(
