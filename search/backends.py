@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import DateTimeField, F, FloatField, Func, QuerySet, Value
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from search import text
@@ -76,36 +76,52 @@ class PostgresBackend:
         queryset.update(search_vector=vector)
 
     def rank(self, base: QuerySet, query: str, terms: list[str]) -> Ranked:
-        tsquery = SearchQuery(query, config=PG_CONFIG, search_type="plain")
-        rank = SearchRank(
-            F("search_document__search_vector"),
-            tsquery,
-            weights=[WEIGHTS["D"], WEIGHTS["C"], WEIGHTS["B"], WEIGHTS["A"]],
-        )
-        recency = Func(
-            Value(timezone.now(), output_field=DateTimeField()),
-            F("published_at"),
-            arg_joiner=" - ",
-            template=(
-                "COALESCE(1 + %(boost)s * power(0.5, GREATEST(EXTRACT(EPOCH FROM "
-                "(%(expressions)s)), 0) / %(half_life)s), 1)"
-            ),
-            boost=float(RECENCY_BOOST),
-            half_life=float(RECENCY_HALF_LIFE_DAYS * 86400),
-            output_field=FloatField(),
-        )
-        qs = (
-            base.order_by()
-            .filter(search_document__search_vector=tsquery)
-            .annotate(search_score=rank * recency)
-            .order_by("-search_score", "-published_at", "-pk")
-        )
-        return Ranked(
-            count=qs.count,
-            page=lambda offset, limit: list(
-                qs.values_list("pk", "search_score")[offset : offset + limit]
-            ),
-        )
+        # The matches come from the GIN index first (a materialised CTE), then are kept only if
+        # their article is in the public base queryset. Planning it as one join lets PostgreSQL
+        # start from the page tree and test every article's vector instead.
+        base_sql, base_params = base.order_by().values("pk").query.sql_with_params()
+        table = ArticleSearchDocument._meta.db_table
+        weights = [WEIGHTS["D"], WEIGHTS["C"], WEIGHTS["B"], WEIGHTS["A"]]
+        matches = f"""
+            WITH matches AS MATERIALIZED (
+                SELECT d.article_id, d.published_at,
+                       ts_rank(%s::float4[], d.search_vector, q.query)
+                       * COALESCE(1 + %s * power(0.5, GREATEST(EXTRACT(EPOCH FROM
+                           (%s - d.published_at)), 0) / %s), 1) AS score
+                FROM {table} d, plainto_tsquery(%s::regconfig, %s) AS q(query)
+                WHERE d.search_vector @@ q.query
+            )
+            SELECT {{columns}} FROM matches WHERE article_id IN ({base_sql})
+        """  # noqa: S608 - only our own table name and Django-compiled SQL are interpolated
+        params = [
+            weights,
+            RECENCY_BOOST,
+            timezone.now(),
+            RECENCY_HALF_LIFE_DAYS * 86400,
+            PG_CONFIG,
+            query,
+            *base_params,
+        ]
+        total: list[int] = []
+
+        def page(offset: int, limit: int) -> list[tuple[int, float]]:
+            sql = matches.replace("{columns}", "article_id, score, COUNT(*) OVER ()")
+            sql += " ORDER BY score DESC, published_at DESC, article_id DESC LIMIT %s OFFSET %s"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, limit, offset])
+                rows = cursor.fetchall()
+            if rows:
+                total[:] = [rows[0][2]]
+            return [(pk, score) for pk, score, _ in rows]
+
+        def count() -> int:
+            if not total:
+                with connection.cursor() as cursor:
+                    cursor.execute(matches.replace("{columns}", "COUNT(*)"), params)
+                    total[:] = [cursor.fetchone()[0]]
+            return total[0]
+
+        return Ranked(count=count, page=page)
 
 
 class PythonBackend:
