@@ -68,17 +68,21 @@ QUERIES = [
     "cyclone",
     "mot introuvable",
 ]
-COMMON = (
-    "le la les un une des du de et en au aux pour sur dans par avec selon mais plus après "
-    "avant depuis pays ville région président ministre réunion accord projet économie marché "
-    "population semaine année jour santé école eau route port frontière armée police justice "
-    "tribunal élection parti opposition budget dette banque monnaie prix salaire emploi "
-    "agriculture récolte pluie énergie pétrole gaz mine or commerce export import transport "
-    "université étudiants enseignants hôpital médecins vaccin épidémie culture musique festival "
-    "football match équipe victoire défaite annonce déclaration communiqué enquête rapport "
-    "chiffres hausse baisse crise réforme loi décret assemblée sénat conseil maire quartier"
-).split()
-SYLLABLES = "ba bo da de di fa ga ka la le li ma me mi na ne no pa pe ra re ri sa se si ta te ti va vo za".split()  # noqa: E501
+_COMMON_TEXT = """
+le la les un une des du de et en au aux pour sur dans par avec selon mais plus après avant
+depuis pays ville région président ministre réunion accord projet économie marché
+population semaine année jour santé école eau route port frontière armée police justice
+tribunal élection parti opposition budget dette banque monnaie prix salaire emploi
+agriculture récolte pluie énergie pétrole gaz mine or commerce export import transport
+université étudiants enseignants hôpital médecins vaccin épidémie culture musique festival
+football match équipe victoire défaite annonce déclaration communiqué enquête rapport
+chiffres hausse baisse crise réforme loi décret assemblée sénat conseil maire quartier
+"""
+COMMON = _COMMON_TEXT.split()
+_SYLLABLE_TEXT = (
+    "ba bo da de di fa ga ka la le li ma me mi na ne no pa pe ra re ri sa se si ta te ti va vo"  # noqa: E501
+)
+SYLLABLES = _SYLLABLE_TEXT.split()
 
 
 def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
@@ -103,9 +107,16 @@ def build(n: int, seed: int = 7) -> None:
         sections = [
             make_section(home, name, slug=slug, menu_order=i)
             for i, (name, slug) in enumerate(
-                [("Monde", "monde"), ("Afrique", "afrique"), ("Économie", "economie"),
-                 ("Politique", "politique"), ("Culture", "culture"), ("Sport", "sport"),
-                 ("Sciences", "sciences"), ("Société", "societe")]  # fmt: skip
+                [
+                    ("Monde", "monde"),
+                    ("Afrique", "afrique"),
+                    ("Économie", "economie"),
+                    ("Politique", "politique"),
+                    ("Culture", "culture"),
+                    ("Sport", "sport"),
+                    ("Sciences", "sciences"),
+                    ("Société", "societe"),
+                ]  # fmt: skip
             )
         ]
         topics = [
@@ -142,15 +153,26 @@ def build(n: int, seed: int = 7) -> None:
                     p = rng.randrange(len(paragraphs))
                     paragraphs[p] = f"{paragraphs[p]} Le dossier {w} revient."
                 body = [
-                    {"type": "paragraph", "value": {"text": f"<p>{p}</p>"}, "id": str(uuid.uuid4())}
-                    for p in paragraphs
+                    {
+                        "type": "paragraph",
+                        "value": {"text": f"<p>{p}</p>"},
+                        "id": str(uuid.uuid4()),
+                    }
+                    for p in paragraphs  # fmt: skip
                 ]
                 pages.append(
                     Page(
-                        title=title, draft_title=title, slug=slug, content_type=ct, locale=locale,
+                        title=title,
+                        draft_title=title,
+                        slug=slug,
+                        content_type=ct,
+                        locale=locale,
                         path=section.path + _step(i + 1),
-                        depth=section.depth + 1, numchild=0, live=True,
-                        url_path=f"{section.url_path}{slug}/", first_published_at=published,
+                        depth=section.depth + 1,
+                        numchild=0,
+                        live=True,
+                        url_path=f"{section.url_path}{slug}/",
+                        first_published_at=published,
                         last_published_at=published,
                     )  # fmt: skip
                 )
@@ -170,7 +192,8 @@ def build(n: int, seed: int = 7) -> None:
                     rows,
                 )
                 cursor.executemany(
-                    "INSERT INTO news_articlepage_topics (articlepage_id, topic_id) VALUES (%s, %s)",
+                    "INSERT INTO news_articlepage_topics (articlepage_id, topic_id) "
+                    "VALUES (%s, %s)",
                     topic_rows,
                 )
             created += len(pages)
@@ -195,7 +218,8 @@ def percentile(values, p):
 
 
 GQL = """query($q: String!) { search(query: $q, first: 20) { totalCount
-  edges { score excerpt node { title urlPath publishedAt authors { name } topics { name } } } } }"""
+  edges { score excerpt node { title urlPath publishedAt authors { name } topics { name } } } }
+}"""
 
 
 def main():
@@ -221,7 +245,9 @@ def main():
         print(f"indexed {indexed} articles in {time.perf_counter() - t0:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_articlesearchdocument'))")
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('search_articlesearchdocument'))"
+        )
         size = cursor.fetchone()[0]
     root = Page.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id).path
 
