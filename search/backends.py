@@ -12,14 +12,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from search import text
@@ -32,6 +34,17 @@ RECENCY_BOOST = 0.25
 RECENCY_HALF_LIFE_DAYS = 30.0
 # ts_rank divides by this (sum of 1/n^2); the Python rank does the same so scores look alike.
 _ZETA2 = math.pi**2 / 6
+
+
+def rank_window() -> int:
+    """Broad queries rank only their most recent matches (news favours recency), which bounds
+    the work per query; totalCount is then estimated."""
+    return settings.KIOSQUE.get("SEARCH_RANK_WINDOW", 1000)
+
+
+def estimate_total(matches: int, public_in_window: int, window: int) -> int:
+    """Matches beyond the ranking window are assumed public in the same proportion."""
+    return round(matches * public_in_window / window)
 
 
 def recency_factor(published_at: datetime | None, now: datetime) -> float:
@@ -58,6 +71,16 @@ def _ranked_list(rows: list[tuple[int, float, datetime | None]]) -> Ranked:
     )
 
 
+@contextmanager
+def _gin_cursor():
+    """A cursor whose queries use the GIN index. The table's rows are narrow (see migration
+    0003), so the planner rates a sequential scan cheap, but that scan would decompress every
+    vector to test it."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield cursor
+
+
 class PostgresBackend:
     """to_tsvector('french_unaccent') weighted A-D in a GIN-indexed column; ts_rank ordering."""
 
@@ -76,23 +99,40 @@ class PostgresBackend:
         queryset.update(search_vector=vector)
 
     def rank(self, base: QuerySet, query: str, terms: list[str]) -> Ranked:
-        # The matches come from the GIN index first (a materialised CTE), then are kept only if
-        # their article is in the public base queryset. Planning it as one join lets PostgreSQL
-        # start from the page tree and test every article's vector instead.
-        base_sql, base_params = base.order_by().values("pk").query.sql_with_params()
         table = ArticleSearchDocument._meta.db_table
-        weights = [WEIGHTS["D"], WEIGHTS["C"], WEIGHTS["B"], WEIGHTS["A"]]
-        matches = f"""
-            WITH matches AS MATERIALIZED (
-                SELECT d.article_id, d.published_at,
-                       ts_rank(%s::float4[], d.search_vector, q.query)
-                       * COALESCE(1 + %s * power(0.5, GREATEST(EXTRACT(EPOCH FROM
-                           (%s - d.published_at)), 0) / %s), 1) AS score
-                FROM {table} d, plainto_tsquery(%s::regconfig, %s) AS q(query)
-                WHERE d.search_vector @@ q.query
+        tsquery = "plainto_tsquery(%s::regconfig, %s)"
+        window = rank_window()
+        # 1. Matches from the GIN index alone, newest first, at most `window` of them (no
+        #    vector is read, only dates).
+        with _gin_cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id FROM {table} WHERE search_vector @@ {tsquery} "  # noqa: S608
+                "ORDER BY published_at DESC NULLS LAST, article_id DESC LIMIT %s",
+                [PG_CONFIG, query, window + 1],
             )
-            SELECT {{columns}} FROM matches WHERE article_id IN ({base_sql})
-        """  # noqa: S608 - only our own table name and Django-compiled SQL are interpolated
+            candidates = [row[0] for row in cursor.fetchall()]
+        if not candidates:
+            return Ranked(count=lambda: 0, page=lambda offset, limit: [])
+        capped = len(candidates) > window
+        candidates = candidates[:window]
+        # 2. Keep the candidates whose article is in the public base queryset, probing by id:
+        #    evaluating the base on its own would walk every page of the site.
+        # (An unnest() list lets PostgreSQL drive from the ids; a literal IN list does not.)
+        ids = RawSQL("SELECT unnest(%s::integer[])", [candidates])
+        public = base.order_by().filter(pk__in=ids).values("pk")
+        base_sql, base_params = public.query.sql_with_params()
+        weights = [WEIGHTS["D"], WEIGHTS["C"], WEIGHTS["B"], WEIGHTS["A"]]
+        ranked = f"""
+            SELECT d.article_id,
+                   ts_rank(%s::float4[], d.search_vector, q.query)
+                   * COALESCE(1 + %s * power(0.5, GREATEST(EXTRACT(EPOCH FROM
+                       (%s - d.published_at)), 0) / %s), 1) AS score,
+                   COUNT(*) OVER ()
+            FROM {table} d, {tsquery} AS q(query)
+            WHERE d.article_id IN ({base_sql})
+            ORDER BY score DESC, d.published_at DESC, d.article_id DESC
+            LIMIT %s OFFSET %s
+        """  # noqa: S608 - only our table name and Django-compiled SQL are interpolated
         params = [
             weights,
             RECENCY_BOOST,
@@ -102,24 +142,28 @@ class PostgresBackend:
             query,
             *base_params,
         ]
-        total: list[int] = []
+        state: dict[str, int] = {}
 
         def page(offset: int, limit: int) -> list[tuple[int, float]]:
-            sql = matches.replace("{columns}", "article_id, score, COUNT(*) OVER ()")
-            sql += " ORDER BY score DESC, published_at DESC, article_id DESC LIMIT %s OFFSET %s"
             with connection.cursor() as cursor:
-                cursor.execute(sql, [*params, limit, offset])
+                cursor.execute(ranked, [*params, limit, offset])
                 rows = cursor.fetchall()
             if rows:
-                total[:] = [rows[0][2]]
+                state["public"] = rows[0][2]
             return [(pk, score) for pk, score, _ in rows]
 
         def count() -> int:
-            if not total:
-                with connection.cursor() as cursor:
-                    cursor.execute(matches.replace("{columns}", "COUNT(*)"), params)
-                    total[:] = [cursor.fetchone()[0]]
-            return total[0]
+            if "public" not in state:
+                state["public"] = public.count()
+            if not capped:
+                return state["public"]
+            with _gin_cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {table} WHERE search_vector @@ {tsquery}",  # noqa: S608
+                    [PG_CONFIG, query],
+                )
+                matches = cursor.fetchone()[0]
+            return estimate_total(matches, state["public"], window)
 
         return Ranked(count=count, page=page)
 
@@ -144,12 +188,23 @@ class PythonBackend:
         docs = ArticleSearchDocument.objects.filter(article_id__in=base.order_by().values("pk"))
         for term in terms:
             docs = docs.filter(terms__contains=f" {term} ")
+        window = rank_window()
+        found = list(
+            docs.order_by(F("published_at").desc(nulls_last=True), "-article_id").values_list(
+                "article_id", "terms", "published_at"
+            )[: window + 1]
+        )
+        capped = len(found) > window
         now = timezone.now()
         rows = [
             (pk, python_rank(stored, terms) * recency_factor(published_at, now), published_at)
-            for pk, stored, published_at in docs.values_list("article_id", "terms", "published_at")
+            for pk, stored, published_at in found[:window]
         ]
-        return _ranked_list(rows)
+        ranked = _ranked_list(rows)
+        if capped:
+            matches = docs.count()
+            ranked.count = lambda: estimate_total(matches, len(rows), window)
+        return ranked
 
 
 def python_rank(stored: str, terms: list[str]) -> float:

@@ -94,35 +94,39 @@ def query_terms(query: str) -> list[str]:
 
 EXCERPT_CHARS = 200
 _LEAD_WORDS = 8
+# Only the start of a very long text is searched for the excerpt.
+EXCERPT_SCAN_CHARS = 20_000
 
 
 def excerpt(text: str, wanted: set[str], *, length: int = EXCERPT_CHARS) -> str:
     """About `length` characters of `text` around the first matched word, HTML-escaped, with
     every matched word wrapped in <mark>."""
-    text = " ".join(text.split())
+    text = " ".join(text[:EXCERPT_SCAN_CHARS].split())
     if not text:
         return ""
-    words = list(WORD_RE.finditer(text))
-    first = next((i for i, m in enumerate(words) if normalise_word(m.group()) in wanted), None)
     start = 0
-    if first is not None and words[first].end() > length * 2 // 3:
-        start = words[max(0, first - _LEAD_WORDS)].start()
+    recent: list[int] = []  # starts of the last few words, to open the window before a match
+    for match in WORD_RE.finditer(text):
+        if normalise_word(match.group()) in wanted:
+            if match.end() > length * 2 // 3:
+                start = recent[0] if recent else match.start()
+            break
+        recent = [*recent[-(_LEAD_WORDS - 1) :], match.start()]
     end = min(len(text), start + length)
     if end < len(text):
         # Cut at a word boundary.
         space = text.rfind(" ", start, end)
         if space > start:
             end = space
+    window = text[start:end]
     parts = ["…"] if start > 0 else []
-    cursor = start
-    for match in words:
-        if match.start() < start or match.end() > end:
-            continue
+    cursor = 0
+    for match in WORD_RE.finditer(window):
         if normalise_word(match.group()) in wanted:
-            parts.append(html.escape(text[cursor : match.start()]))
+            parts.append(html.escape(window[cursor : match.start()]))
             parts.append(f"<mark>{html.escape(match.group())}</mark>")
             cursor = match.end()
-    parts.append(html.escape(text[cursor:end]))
+    parts.append(html.escape(window[cursor:]))
     if end < len(text):
         parts.append("…")
     return "".join(parts)

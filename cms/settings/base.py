@@ -182,6 +182,8 @@ KIOSQUE = {
     # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
     "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
+    # Broad queries rank only their most recent matches; totalCount is estimated beyond.
+    "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
 }
 
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
