@@ -268,3 +268,18 @@ def test_the_schema_publishes_search_and_not_grapple_search():
     ) in sdl
     # grapple's own search field (no live/public filter) stays out of the schema.
     assert "searchQuery:" not in sdl
+
+
+@pytest.mark.django_db
+def test_broad_queries_rank_their_most_recent_matches(gql, site):
+    _, monde, _ = site
+    make_article(monde, "Sahel : un titre ancien", slug="old", published_at=dated(1))
+    make_article(monde, "Pluies", slug="mid", standfirst="Au Sahel.", published_at=dated(2))
+    make_article(monde, "Récoltes", slug="new", standfirst="Au Sahel.", published_at=dated(3))
+    with override_settings(KIOSQUE={**settings.KIOSQUE, "SEARCH_RANK_WINDOW": 2}):
+        data = search(gql, "sahel")
+    # The old title match is outside the window of the two newest matches; the total still
+    # counts it (estimated from the share of public matches in the window).
+    assert [e["node"]["slug"] for e in data["edges"]] == ["new", "mid"]
+    assert data["totalCount"] == 3
+    assert slugs(gql, "sahel")[0] == "old"
