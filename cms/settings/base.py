@@ -181,7 +181,29 @@ KIOSQUE = {
     "DEFAULT_PAGE_SIZE": 20,
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
+    # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
+    "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
+    "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
+    # Broad queries rank only their most recent matches; totalCount is estimated beyond.
+    "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
 }
+
+# OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
+# (untested here; needs the client package, see docs/search.md).
+if KIOSQUE["SEARCH_BACKEND"] in {"opensearch", "elasticsearch"}:
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": {
+            "opensearch": "wagtail.search.backends.opensearch2",
+            "elasticsearch": "wagtail.search.backends.elasticsearch8",
+        }[KIOSQUE["SEARCH_BACKEND"]],
+        "URLS": env_list("KIOSQUE_SEARCH_URLS") or ["http://127.0.0.1:9200"],
+        "INDEX": env("KIOSQUE_SEARCH_INDEX", "kiosque"),
+        "TIMEOUT": env_int("KIOSQUE_SEARCH_TIMEOUT", 5),
+        "INDEX_SETTINGS": {
+            "settings": {"index": {"analysis": {"analyzer": {"default": {"type": "french"}}}}}
+        },
+    }
+    KIOSQUE["SEARCH_BACKEND"] = "wagtail"
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/graphql/.*$"
