@@ -86,7 +86,7 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
         page_qs = qs.filter(
             Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
         )
-    rows = list(selectors.with_article_data(page_qs)[: first + 1])
+    rows = list(selectors.with_article_data(page_qs, images=False)[: first + 1])
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
     edges = [{"cursor": encode_cursor(a), "node": a} for a in rows]
@@ -130,15 +130,20 @@ class NewsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_sections(root, info):
         return list(
-            selectors.published_sections(root_path=selectors.site_root(info)).order_by(
-                "menu_order", "title"
-            )
+            selectors.published_sections(
+                root_path=selectors.site_root(info), private=selectors.private_paths(info)
+            ).order_by("menu_order", "title")
         )
 
     @staticmethod
     def resolve_section(root, info, slug):
         root_path = selectors.site_root(info)
-        return selectors.published_sections(root_path=root_path).filter(slug=slug).first()
+        private = selectors.private_paths(info)
+        return (
+            selectors.published_sections(root_path=root_path, private=private)
+            .filter(slug=slug)
+            .first()
+        )
 
     @staticmethod
     def resolve_article(root, info, url_path=None, slug=None, id=None):  # noqa: A002
@@ -155,7 +160,5 @@ class NewsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_articles(root, info, first=20, after=None, section=None, topic=None, author=None):
-        qs = selectors.published_articles(
-            root_path=selectors.site_root(info), section=section, topic=topic, author=author
-        )
+        qs = selectors.public_articles(info, section=section, topic=topic, author=author)
         return paginate_articles(qs, first=first, after=after, info=info)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.functions import Substr
+from wagtail.blocks import PageChooserBlock, RichTextBlock, StreamValue, StructBlock
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news.graphql import PublicRelatedLink
-from news.models import ArticleAuthor, ArticlePage, RelatedLink, SectionPage
+from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage
+from news.richtext import page_link_ids
 
 # Per-request memo, kept on the request object so nothing leaks between requests.
 _MEMO = "_kiosque_memo"
@@ -44,21 +47,54 @@ def site_for(info) -> Site | None:
     return memo["site"]
 
 
-def _site_root_path(site: Site | None) -> str | None:
-    if site is None:
-        return None
-    return Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
+def _load_root(info) -> None:
+    memo = _memo(info)
+    site = site_for(info)
+    row = None
+    if site is not None:
+        row = Page.objects.filter(pk=site.root_page_id).values_list("path", "url_path").first()
+    memo["root_path"], memo["root_url_path"] = row or (None, None)
 
 
 def site_root(info) -> str | None:
+    """Tree path of the requesting site's root page (one query per request, with its url_path)."""
     memo = _memo(info)
     if "root_path" not in memo:
-        memo["root_path"] = _site_root_path(site_for(info))
+        _load_root(info)
     return memo["root_path"]
 
 
-def published_sections(*, root_path: str | None) -> QuerySet[SectionPage]:
-    qs = SectionPage.objects.live().public()
+def site_root_url_path(info) -> str | None:
+    memo = _memo(info)
+    if "root_url_path" not in memo:
+        _load_root(info)
+    return memo["root_url_path"]
+
+
+def private_paths(info) -> list[str]:
+    """Tree paths of every page behind a view restriction, read once per request.
+
+    Wagtail's `.public()` reads the restrictions again on every call."""
+    memo = _memo(info)
+    if "private_paths" not in memo:
+        memo["private_paths"] = list(
+            PageViewRestriction.objects.values_list("page__path", flat=True)
+        )
+    return memo["private_paths"]
+
+
+def _public(qs, paths: list[str] | None):
+    if paths is None:
+        return qs.public()
+    for path in paths:
+        qs = qs.exclude(path__startswith=path)
+    return qs
+
+
+def published_sections(
+    *, root_path: str | None, private: list[str] | None = None
+) -> QuerySet[SectionPage]:
+    qs = _public(SectionPage.objects.live(), private)
     if root_path is None:
         return qs.none()
     return qs.filter(path__startswith=root_path, depth=len(root_path) // Page.steplen + 1)
@@ -70,12 +106,15 @@ def published_articles(
     section: str | None = None,
     topic: str | None = None,
     author: str | None = None,
+    private: list[str] | None = None,
 ) -> QuerySet[ArticlePage]:
-    """Live, public articles of one site whose section is live and public too."""
-    qs = ArticlePage.objects.live().public()
+    """Live, public articles of one site whose section is live and public too.
+
+    `private` (from `private_paths`) saves re-reading view restrictions within a request."""
+    qs = _public(ArticlePage.objects.live(), private)
     if root_path is None:
         return qs.none()
-    sections = published_sections(root_path=root_path)
+    sections = published_sections(root_path=root_path, private=private)
     if section is not None:
         sections = sections.filter(slug=section)
     parent_len = len(root_path) + Page.steplen
@@ -89,12 +128,262 @@ def published_articles(
     return qs.order_by("-published_at", "-pk")
 
 
-def with_article_data(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
-    """Everything the public article type reads, fetched with the articles in a few queries."""
-    images = get_image_model().objects.prefetch_renditions(*rendition_specs())
-    return qs.select_related("locale").prefetch_related(
-        Prefetch("lead_image", queryset=images),
-        Prefetch("social_image", queryset=images),
+def with_article_data(qs: QuerySet[ArticlePage], *, images: bool = True) -> QuerySet[ArticlePage]:
+    """Everything the public article type reads, fetched with the articles in a few queries.
+
+    `images=False` leaves lead and social images to `prepare_articles`, which loads them
+    together with body images in one query."""
+    qs = qs.select_related("locale").prefetch_related(*_ARTICLE_PREFETCHES())
+    if images:
+        image_qs = get_image_model().objects.prefetch_renditions(*rendition_specs())
+        qs = qs.prefetch_related(
+            Prefetch("lead_image", queryset=image_qs),
+            Prefetch("social_image", queryset=image_qs),
+        )
+    return qs
+
+
+def public_articles(info, **filters) -> QuerySet[ArticlePage]:
+    """`published_articles` for the requesting site, with the request's memoised restrictions."""
+    return published_articles(root_path=site_root(info), private=private_paths(info), **filters)
+
+
+# Stream blocks whose StructBlock children choose images or pages: {block type: {child: kind}}.
+def _chooser_children() -> dict[str, dict[str, str]]:
+    found = {}
+    for name, block in ArticlePage.body.field.stream_block.child_blocks.items():
+        if not isinstance(block, StructBlock):
+            continue
+        kinds = {}
+        for child_name, child in block.child_blocks.items():
+            if isinstance(child, ImageChooserBlock):
+                kinds[child_name] = "image"
+            elif isinstance(child, PageChooserBlock):
+                kinds[child_name] = "page"
+            elif isinstance(child, RichTextBlock):
+                kinds[child_name] = "richtext"
+        if kinds:
+            found[name] = kinds
+    return found
+
+
+_CHOOSERS: dict[str, dict[str, str]] | None = None
+
+
+def _choosers() -> dict[str, dict[str, str]]:
+    global _CHOOSERS  # noqa: PLW0603
+    if _CHOOSERS is None:
+        _CHOOSERS = _chooser_children()
+    return _CHOOSERS
+
+
+def _raw_body(article: ArticlePage) -> list[dict] | None:
+    """The stored JSON of the body, or None when the value was built in Python."""
+    raw = getattr(article.body, "_raw_data", None)
+    if raw is None or any(item is None for item in raw):
+        return None
+    return raw
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _scan_body(article: ArticlePage, image_ids: set, page_ids: set, link_ids: set) -> None:
+    raw = _raw_body(article)
+    if raw is None:
+        return
+    choosers = _choosers()
+    for item in raw:
+        kinds = choosers.get(item.get("type"))
+        value = item.get("value")
+        if not kinds or not isinstance(value, dict):
+            continue
+        for child, kind in kinds.items():
+            if kind == "image":
+                pk = _as_int(value.get(child))
+                if pk:
+                    image_ids.add(pk)
+            elif kind == "page":
+                pk = _as_int(value.get(child))
+                if pk:
+                    page_ids.add(pk)
+            elif isinstance(value.get(child), str):
+                link_ids.update(page_link_ids(value[child]))
+
+
+def _load_images(ids: set, memo: dict) -> dict:
+    images = memo.setdefault("images", {})
+    missing = ids - images.keys()
+    if missing:
+        found = (
+            get_image_model()
+            .objects.prefetch_renditions(*rendition_specs())
+            .in_bulk(list(missing))
+        )
+        for pk in missing:
+            images[pk] = found.get(pk)
+    return images
+
+
+def _load_link_urls(ids: set, info) -> dict:
+    """Public path of every live, public page of the site among `ids` (None for the others)."""
+    memo = _memo(info)
+    urls = memo.setdefault("link_urls", {})
+    missing = ids - urls.keys()
+    root_path = site_root(info)
+    if missing and root_path is not None:
+        pages = _public(Page.objects.live(), private_paths(info)).filter(
+            pk__in=missing, path__startswith=root_path
+        )
+        for page in pages.only("id", "path", "url_path", "depth"):
+            urls[page.pk] = page_path(page, info)
+    for pk in missing:
+        urls.setdefault(pk, None)
+    return urls
+
+
+def page_urls_for_links(ids: set, info) -> dict:
+    return _load_link_urls(set(ids), info)
+
+
+FACET_ORDER = ("relations", "section", "body", "images")
+FACETS = frozenset(FACET_ORDER)
+
+
+def prepare_articles(
+    articles: Iterable[ArticlePage], *, info, facets: frozenset[str] = FACETS
+) -> list[ArticlePage]:
+    """Load what a batch of articles shows in a fixed number of queries, whatever the batch size.
+
+    Facets: `relations` (authors, topics, related links and their public targets), `section`,
+    `body` (images, inline related articles and rich-text link URLs) and `images` (lead, social
+    and author photos, with renditions). Articles reached through links are kept as pending and
+    get a facet, all together, the first time one of them needs it."""
+    requested = list(articles)
+    memo = _memo(info)
+    pending = memo.get("pending", [])
+    batch = {id(a): a for a in [*requested, *pending]}
+    for facet in FACET_ORDER:
+        if facet not in facets:
+            continue
+        todo = [a for a in batch.values() if facet not in _facets(a)]
+        if todo:
+            _LOADERS[facet](todo, info, memo, facets)
+            for article in todo:
+                _facets(article).add(facet)
+    memo["pending"] = [a for a in memo.get("pending", []) if not _facets(a) >= FACETS]
+    return requested
+
+
+def _facets(article) -> set:
+    facets = getattr(article, "_kiosque_facets", None)
+    if facets is None:
+        facets = article._kiosque_facets = set()
+    return facets
+
+
+def _add_targets(ids: set, info, memo) -> None:
+    targets = memo.setdefault("targets", {})
+    missing = ids - targets.keys()
+    if missing:
+        found = {p.pk: p for p in public_articles(info).filter(pk__in=missing)}
+        for pk in missing:
+            targets[pk] = found.get(pk)
+        memo.setdefault("pending", []).extend(found.values())
+
+
+def _load_relations(articles, info, memo, facets) -> None:
+    unfetched = [
+        a for a in articles if "related_links" not in getattr(a, "_prefetched_objects_cache", {})
+    ]
+    if unfetched:
+        prefetch_related_objects(unfetched, *_ARTICLE_PREFETCHES())
+        with_images = [a for a in unfetched if "images" in _facets(a)]
+        if with_images:
+            _attach_author_photos(with_images, memo)
+    ids = {
+        link.target_page_id
+        for a in articles
+        for link in a.related_links.all()
+        if link.target_page_id
+    }
+    _add_targets(ids, info, memo)
+
+
+def _load_sections(articles, info, memo, facets) -> None:
+    steplen = Page.steplen
+    sections = memo.setdefault("sections", {})
+    missing = {a.path[:-steplen] for a in articles} - sections.keys()
+    if missing:
+        qs = published_sections(root_path=site_root(info), private=private_paths(info))
+        for section in qs.filter(path__in=missing):
+            sections[section.path] = section
+        for path in missing:
+            sections.setdefault(path, None)
+    for article in articles:
+        article._kiosque_section = sections.get(article.path[:-steplen])
+
+
+def _load_body(articles, info, memo, facets) -> None:
+    image_ids, page_ids, link_ids = set(), set(), set()
+    for article in articles:
+        _scan_body(article, image_ids, page_ids, link_ids)
+    _add_targets(page_ids, info, memo)
+    if link_ids:
+        _load_link_urls(link_ids, info)
+    if "images" in facets:
+        # Loaded with the lead images, in the same query, by the next facet.
+        memo.setdefault("wanted_images", set()).update(image_ids)
+    else:
+        _load_images(image_ids, memo)
+
+
+def _load_lead_images(articles, info, memo, facets) -> None:
+    ids = set(memo.pop("wanted_images", set()))
+    ids.update(pk for a in articles for pk in (a.lead_image_id, a.social_image_id) if pk)
+    ids.update(author.photo_id for author in _authors(articles) if author.photo_id)
+    images = _load_images(ids, memo)
+    lead_field = ArticlePage._meta.get_field("lead_image")
+    social_field = ArticlePage._meta.get_field("social_image")
+    for article in articles:
+        if article.lead_image_id:
+            lead_field.set_cached_value(article, images.get(article.lead_image_id))
+        if article.social_image_id:
+            social_field.set_cached_value(article, images.get(article.social_image_id))
+    _attach_author_photos(articles, memo)
+
+
+def _authors(articles):
+    return [link.author for a in articles for link in _prefetched(a, "article_authors")]
+
+
+def _attach_author_photos(articles, memo) -> None:
+    authors = _authors(articles)
+    images = _load_images({a.photo_id for a in authors if a.photo_id}, memo)
+    photo_field = Author._meta.get_field("photo")
+    for author in authors:
+        if author.photo_id:
+            photo_field.set_cached_value(author, images.get(author.photo_id))
+
+
+def _prefetched(article, name):
+    return getattr(article, "_prefetched_objects_cache", {}).get(name, ())
+
+
+_LOADERS = {
+    "relations": _load_relations,
+    "section": _load_sections,
+    "body": _load_body,
+    "images": _load_lead_images,
+}
+
+
+def _ARTICLE_PREFETCHES():  # noqa: N802
+    return (
         Prefetch(
             "article_authors",
             queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
@@ -104,57 +393,22 @@ def with_article_data(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     )
 
 
-def prepare_articles(articles: Iterable[ArticlePage], *, info) -> list[ArticlePage]:
-    """Attach sections and public related-link targets to a batch of articles (two queries)."""
-    articles = list(articles)
-    if not articles:
-        return articles
-    memo = _memo(info)
-    root_path = site_root(info)
-    steplen = Page.steplen
-
-    parent_paths = {a.path[:-steplen] for a in articles}
-    sections = memo.setdefault("sections", {})
-    missing = parent_paths - sections.keys()
-    if missing:
-        for section in published_sections(root_path=root_path).filter(path__in=missing):
-            sections[section.path] = section
-    target_ids = {
-        link.target_page_id
-        for a in articles
-        for link in a.related_links.all()
-        if link.target_page_id
-    }
-    targets = memo.setdefault("targets", {})
-    missing_ids = target_ids - targets.keys()
-    if missing_ids:
-        found = {
-            p.pk: p for p in published_articles(root_path=root_path).filter(pk__in=missing_ids)
-        }
-        for pk in missing_ids:
-            targets[pk] = found.get(pk)
-    for article in articles:
-        article._kiosque_section = sections.get(article.path[:-steplen])
-    return articles
+def ensure_prepared(article: ArticlePage, *, info, facet: str | None = None) -> None:
+    """Load one facet (or all) for this article and every pending one, in one batch."""
+    facets = FACETS if facet is None else frozenset({facet})
+    if not facets <= _facets(article):
+        prepare_articles([article], info=info, facets=facets)
 
 
 def section_for_article(article: ArticlePage, *, info) -> SectionPage | None:
-    if not hasattr(article, "_kiosque_section"):
-        prepare_articles([article], info=info)
-    return article._kiosque_section
+    ensure_prepared(article, info=info, facet="section")
+    return getattr(article, "_kiosque_section", None)
 
 
 def public_related_links(article: ArticlePage, *, info) -> list[PublicRelatedLink]:
     """Related links with internal targets that are not live and public dropped."""
-    memo = _memo(info)
-    targets = memo.get("targets")
-    if targets is None or any(
-        link.target_page_id not in targets
-        for link in article.related_links.all()
-        if link.target_page_id
-    ):
-        prepare_articles([article], info=info)
-        targets = _memo(info)["targets"]
+    ensure_prepared(article, info=info, facet="relations")
+    targets = _memo(info).get("targets", {})
     links = []
     for link in article.related_links.all():
         if link.target_page_id:
@@ -173,6 +427,43 @@ def public_related_links(article: ArticlePage, *, info) -> list[PublicRelatedLin
     return links
 
 
+def body_children(article: ArticlePage, *, info) -> list:
+    """The body's blocks with image and page choosers read from the batch `prepare_articles`
+    loaded, instead of one query per block type and article."""
+    raw = _raw_body(article)
+    if raw is None:
+        return list(article.body)
+    ensure_prepared(article, info=info, facet="body")
+    memo = _memo(info)
+    images = memo.get("images", {})
+    targets = memo.get("targets", {})
+    stream_block = article.body.stream_block
+    choosers = _choosers()
+    children = []
+    for item in raw:
+        block = stream_block.child_blocks.get(item.get("type"))
+        if block is None:
+            continue
+        value = item.get("value")
+        kinds = choosers.get(block.name)
+        if kinds and isinstance(value, dict):
+            parts = []
+            for name, child in block.child_blocks.items():
+                if name not in value:
+                    parts.append((name, child.get_default()))
+                elif kinds.get(name) == "image":
+                    parts.append((name, images.get(_as_int(value[name]))))
+                elif kinds.get(name) == "page":
+                    parts.append((name, targets.get(_as_int(value[name]))))
+                else:
+                    parts.append((name, child.to_python(value[name])))
+            native = block._to_struct_value(parts)
+        else:
+            native = block.to_python(value)
+        children.append(StreamValue.StreamChild(block, native, id=item.get("id")))
+    return children
+
+
 def public_page_or_none(page: Page | None, *, info) -> ArticlePage | None:
     """The live, public article behind a chooser value, or None."""
     if page is None:
@@ -180,11 +471,9 @@ def public_page_or_none(page: Page | None, *, info) -> ArticlePage | None:
     memo = _memo(info)
     targets = memo.setdefault("targets", {})
     if page.pk not in targets:
-        targets[page.pk] = (
-            with_article_data(published_articles(root_path=site_root(info)))
-            .filter(pk=page.pk)
-            .first()
-        )
+        targets[page.pk] = public_articles(info).filter(pk=page.pk).first()
+        if targets[page.pk] is not None:
+            memo.setdefault("pending", []).append(targets[page.pk])
     return targets[page.pk]
 
 
@@ -193,10 +482,7 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
     if not ids:
         return []
     found = {
-        a.pk: a
-        for a in with_article_data(published_articles(root_path=site_root(info))).filter(
-            pk__in=ids
-        )
+        a.pk: a for a in with_article_data(public_articles(info), images=False).filter(pk__in=ids)
     }
     return prepare_articles([found[pk] for pk in ids if pk in found], info=info)
 
@@ -207,21 +493,19 @@ def public_home(*, info):
     site = site_for(info)
     if site is None:
         return None
-    return HomePage.objects.live().public().filter(pk=site.root_page_id).first()
+    return (
+        _public(HomePage.objects.live(), private_paths(info)).filter(pk=site.root_page_id).first()
+    )
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
-    qs = with_article_data(published_articles(root_path=site_root(info)))
+    qs = with_article_data(public_articles(info), images=False)
     if pk is not None:
         qs = qs.filter(pk=pk)
     if slug is not None:
         qs = qs.filter(slug=slug)
     if url_path is not None:
-        root = _memo(info).get("root_url_path")
-        if root is None:
-            site = site_for(info)
-            root = Page.objects.filter(pk=site.root_page_id).values_list("url_path", flat=True)
-            root = _memo(info).setdefault("root_url_path", root.first() or "/")
+        root = site_root_url_path(info) or "/"
         path = "/" + url_path.strip("/") + "/"
         qs = qs.filter(url_path=root.rstrip("/") + path)
     article = qs.first()
