@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
 from cms.graphql import cache as http_cache
+from cms.graphql import persisted
 
 # graphene-django wraps dispatch in ensure_csrf_cookie, which sets a cookie and `Vary: Cookie`
 # on every response and so defeats every HTTP cache; the API needs no CSRF cookie.
@@ -17,7 +18,10 @@ class KiosqueGraphQLView(GraphQLView):
         if self.graphiql and request.method == "GET" and self.request_wants_html(request):
             return _dispatch_without_csrf_cookie(self, request, *args, **kwargs)
         return http_cache.serve(
-            request, lambda: _dispatch_without_csrf_cookie(self, request, *args, **kwargs)
+            request,
+            lambda: persisted.handle(
+                request, lambda: _dispatch_without_csrf_cookie(self, request, *args, **kwargs)
+            ),
         )
 
 

@@ -201,6 +201,14 @@ elif env("KIOSQUE_CDN_PURGE_HTTP_LOCATION"):
         }
     }
 
+# Automatic persisted queries; ONLY=true answers registered queries only (docs/performance.md).
+KIOSQUE_PERSISTED_QUERIES = {
+    "ONLY": env_bool("KIOSQUE_PERSISTED_QUERIES_ONLY", False),
+    "REGISTRY": env("KIOSQUE_PERSISTED_QUERIES_FILE", str(BASE_DIR / "persisted_queries.json")),
+    "ALIAS": "default",
+    "TIMEOUT": env_int("KIOSQUE_PERSISTED_QUERIES_TIMEOUT", 30 * 24 * 3600),
+}
+
 GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
 
 GRAPPLE = {
