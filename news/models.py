@@ -315,7 +315,7 @@ class ArticlePage(Page):
         ensure_prepared(self, info=info, facet=facet)
 
     def author_list(self, info, **kwargs):
-        self._ensure_loaded(info, "relations", prefetched="article_authors")
+        self._ensure_loaded(info, "authors", prefetched="article_authors")
         return [link.author for link in self.article_authors.all()]
 
     def body_blocks(self, info, **kwargs):
@@ -324,7 +324,7 @@ class ArticlePage(Page):
         return body_children(self, info=info)
 
     def topic_list(self, info, **kwargs):
-        self._ensure_loaded(info, "relations", prefetched="topics")
+        self._ensure_loaded(info, "topics", prefetched="topics")
         return list(self.topics.all())
 
     def lead_image_view(self, info, **kwargs):

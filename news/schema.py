@@ -86,7 +86,7 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
         page_qs = qs.filter(
             Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
         )
-    rows = list(selectors.with_article_data(page_qs, images=False)[: first + 1])
+    rows = list(page_qs.select_related("locale")[: first + 1])
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
     edges = [{"cursor": encode_cursor(a), "node": a} for a in rows]

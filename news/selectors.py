@@ -250,33 +250,35 @@ def page_urls_for_links(ids: set, info) -> dict:
     return _load_link_urls(set(ids), info)
 
 
-FACET_ORDER = ("relations", "section", "body", "images")
-FACETS = frozenset(FACET_ORDER)
-
-
 def prepare_articles(
-    articles: Iterable[ArticlePage], *, info, facets: frozenset[str] = FACETS
+    articles: Iterable[ArticlePage], *, info, facets: Iterable[str] = ()
 ) -> list[ArticlePage]:
-    """Load what a batch of articles shows in a fixed number of queries, whatever the batch size.
+    """Register a batch of articles for this request; what they show is then loaded lazily,
+    one facet at a time for every registered article at once, the first time a resolver asks
+    for it. So each selected field costs a fixed number of queries whatever the page size, and
+    fields nobody selected cost nothing.
 
-    Facets: `relations` (authors, topics, related links and their public targets), `section`,
-    `body` (images, inline related articles and rich-text link URLs) and `images` (lead, social
-    and author photos, with renditions). Articles reached through links are kept as pending and
-    get a facet, all together, the first time one of them needs it."""
+    Facets: `authors` (with photos), `topics`, `links` (related links and their public
+    targets), `section`, `images` (lead and social images with renditions) and `body` (body
+    images, inline related articles, rich-text link URLs). Articles reached through links and
+    inline blocks are registered too."""
     requested = list(articles)
     memo = _memo(info)
-    pending = memo.get("pending", [])
-    batch = {id(a): a for a in [*requested, *pending]}
-    for facet in FACET_ORDER:
-        if facet not in facets:
-            continue
-        todo = [a for a in batch.values() if facet not in _facets(a)]
-        if todo:
-            _LOADERS[facet](todo, info, memo, facets)
-            for article in todo:
-                _facets(article).add(facet)
-    memo["pending"] = [a for a in memo.get("pending", []) if not _facets(a) >= FACETS]
+    seen = memo.setdefault("seen", {})
+    for article in requested:
+        seen.setdefault(id(article), article)
+    for facet in facets:
+        _load_facet(facet, info, memo)
     return requested
+
+
+def _load_facet(facet: str, info, memo) -> None:
+    todo = [a for a in memo.get("seen", {}).values() if facet not in _facets(a)]
+    # Loaders may register more articles (targets); those get the facet on a later call.
+    for article in todo:
+        _facets(article).add(facet)
+    if todo:
+        _LOADERS[facet](todo, info, memo)
 
 
 def _facets(article) -> set:
@@ -286,35 +288,85 @@ def _facets(article) -> set:
     return facets
 
 
-def _add_targets(ids: set, info, memo) -> None:
+def _load_targets(info, memo) -> dict:
+    """Fetch, in one query, every target known so far: those asked for, plus the inline
+    related articles of every registered body (so the body facet needs no query of its own)."""
     targets = memo.setdefault("targets", {})
-    missing = ids - targets.keys()
-    if missing:
-        found = {p.pk: p for p in public_articles(info).filter(pk__in=missing)}
-        for pk in missing:
+    wanted = memo.pop("wanted_targets", set())
+    for article in list(memo.get("seen", {}).values()):
+        wanted |= _scan(article)[1]
+    wanted -= targets.keys()
+    if wanted:
+        found = {p.pk: p for p in public_articles(info).filter(pk__in=wanted)}
+        for pk in wanted:
             targets[pk] = found.get(pk)
-        memo.setdefault("pending", []).extend(found.values())
+        seen = memo.setdefault("seen", {})
+        for article in found.values():
+            seen.setdefault(id(article), article)
+    return targets
 
 
-def _load_relations(articles, info, memo, facets) -> None:
-    unfetched = [
-        a for a in articles if "related_links" not in getattr(a, "_prefetched_objects_cache", {})
-    ]
+def _scan(article) -> tuple[set, set, set]:
+    """(image ids, inline article ids, rich-text link ids) of a body, read once per object."""
+    found = getattr(article, "_kiosque_scan", None)
+    if found is None:
+        found = (set(), set(), set())
+        _scan_body(article, *found)
+        article._kiosque_scan = found
+    return found
+
+
+def _load_all_images(memo) -> dict:
+    """One query (plus renditions) for every image the registered articles may show: lead,
+    social, body and, when authors are loaded, their photos."""
+    ids = set()
+    for article in memo.get("seen", {}).values():
+        ids.update(pk for pk in (article.lead_image_id, article.social_image_id) if pk)
+        ids |= _scan(article)[0]
+        ids.update(
+            link.author.photo_id
+            for link in _prefetched(article, "article_authors")
+            if link.author.photo_id
+        )
+    return _load_images(ids, memo)
+
+
+def _want_targets(ids: set, memo) -> None:
+    memo.setdefault("wanted_targets", set()).update(ids)
+
+
+def _prefetch(articles, name, queryset=None) -> None:
+    unfetched = [a for a in articles if name not in getattr(a, "_prefetched_objects_cache", {})]
     if unfetched:
-        prefetch_related_objects(unfetched, *_ARTICLE_PREFETCHES())
-        with_images = [a for a in unfetched if "images" in _facets(a)]
-        if with_images:
-            _attach_author_photos(with_images, memo)
+        prefetch_related_objects(unfetched, Prefetch(name, queryset=queryset))
+
+
+def _load_authors(articles, info, memo) -> None:
+    _prefetch(
+        articles,
+        "article_authors",
+        ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+    )
+    _attach_author_photos(articles, memo)
+
+
+def _load_topics(articles, info, memo) -> None:
+    _prefetch(articles, "topics")
+
+
+def _load_links(articles, info, memo) -> None:
+    _prefetch(articles, "related_links", RelatedLink.objects.order_by("sort_order"))
     ids = {
         link.target_page_id
         for a in articles
         for link in a.related_links.all()
         if link.target_page_id
     }
-    _add_targets(ids, info, memo)
+    _want_targets(ids, memo)
+    _load_targets(info, memo)
 
 
-def _load_sections(articles, info, memo, facets) -> None:
+def _load_sections(articles, info, memo) -> None:
     steplen = Page.steplen
     sections = memo.setdefault("sections", {})
     missing = {a.path[:-steplen] for a in articles} - sections.keys()
@@ -328,25 +380,18 @@ def _load_sections(articles, info, memo, facets) -> None:
         article._kiosque_section = sections.get(article.path[:-steplen])
 
 
-def _load_body(articles, info, memo, facets) -> None:
-    image_ids, page_ids, link_ids = set(), set(), set()
+def _load_body(articles, info, memo) -> None:
+    link_ids = set()
     for article in articles:
-        _scan_body(article, image_ids, page_ids, link_ids)
-    _add_targets(page_ids, info, memo)
+        link_ids |= _scan(article)[2]
+    _load_targets(info, memo)
     if link_ids:
         _load_link_urls(link_ids, info)
-    if "images" in facets:
-        # Loaded with the lead images, in the same query, by the next facet.
-        memo.setdefault("wanted_images", set()).update(image_ids)
-    else:
-        _load_images(image_ids, memo)
+    _load_all_images(memo)
 
 
-def _load_lead_images(articles, info, memo, facets) -> None:
-    ids = set(memo.pop("wanted_images", set()))
-    ids.update(pk for a in articles for pk in (a.lead_image_id, a.social_image_id) if pk)
-    ids.update(author.photo_id for author in _authors(articles) if author.photo_id)
-    images = _load_images(ids, memo)
+def _load_lead_images(articles, info, memo) -> None:
+    images = _load_all_images(memo)
     lead_field = ArticlePage._meta.get_field("lead_image")
     social_field = ArticlePage._meta.get_field("social_image")
     for article in articles:
@@ -354,16 +399,13 @@ def _load_lead_images(articles, info, memo, facets) -> None:
             lead_field.set_cached_value(article, images.get(article.lead_image_id))
         if article.social_image_id:
             social_field.set_cached_value(article, images.get(article.social_image_id))
-    _attach_author_photos(articles, memo)
-
-
-def _authors(articles):
-    return [link.author for a in articles for link in _prefetched(a, "article_authors")]
 
 
 def _attach_author_photos(articles, memo) -> None:
-    authors = _authors(articles)
-    images = _load_images({a.photo_id for a in authors if a.photo_id}, memo)
+    authors = [link.author for a in articles for link in _prefetched(a, "article_authors")]
+    if not any(author.photo_id for author in authors):
+        return
+    images = _load_all_images(memo)
     photo_field = Author._meta.get_field("photo")
     for author in authors:
         if author.photo_id:
@@ -375,10 +417,12 @@ def _prefetched(article, name):
 
 
 _LOADERS = {
-    "relations": _load_relations,
+    "authors": _load_authors,
+    "topics": _load_topics,
+    "links": _load_links,
     "section": _load_sections,
-    "body": _load_body,
     "images": _load_lead_images,
+    "body": _load_body,
 }
 
 
@@ -393,11 +437,12 @@ def _ARTICLE_PREFETCHES():  # noqa: N802
     )
 
 
-def ensure_prepared(article: ArticlePage, *, info, facet: str | None = None) -> None:
-    """Load one facet (or all) for this article and every pending one, in one batch."""
-    facets = FACETS if facet is None else frozenset({facet})
-    if not facets <= _facets(article):
-        prepare_articles([article], info=info, facets=facets)
+def ensure_prepared(article: ArticlePage, *, info, facet: str) -> None:
+    """Load one facet for this article and every other article of the request lacking it."""
+    if facet not in _facets(article):
+        memo = _memo(info)
+        memo.setdefault("seen", {}).setdefault(id(article), article)
+        _load_facet(facet, info, memo)
 
 
 def section_for_article(article: ArticlePage, *, info) -> SectionPage | None:
@@ -407,7 +452,7 @@ def section_for_article(article: ArticlePage, *, info) -> SectionPage | None:
 
 def public_related_links(article: ArticlePage, *, info) -> list[PublicRelatedLink]:
     """Related links with internal targets that are not live and public dropped."""
-    ensure_prepared(article, info=info, facet="relations")
+    ensure_prepared(article, info=info, facet="links")
     targets = _memo(info).get("targets", {})
     links = []
     for link in article.related_links.all():
@@ -471,9 +516,8 @@ def public_page_or_none(page: Page | None, *, info) -> ArticlePage | None:
     memo = _memo(info)
     targets = memo.setdefault("targets", {})
     if page.pk not in targets:
-        targets[page.pk] = public_articles(info).filter(pk=page.pk).first()
-        if targets[page.pk] is not None:
-            memo.setdefault("pending", []).append(targets[page.pk])
+        _want_targets({page.pk}, memo)
+        _load_targets(info, memo)
     return targets[page.pk]
 
 
@@ -481,9 +525,7 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
     ids = [item.article_id for item in home.featured.all()]
     if not ids:
         return []
-    found = {
-        a.pk: a for a in with_article_data(public_articles(info), images=False).filter(pk__in=ids)
-    }
+    found = {a.pk: a for a in public_articles(info).select_related("locale").filter(pk__in=ids)}
     return prepare_articles([found[pk] for pk in ids if pk in found], info=info)
 
 
@@ -499,7 +541,7 @@ def public_home(*, info):
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
-    qs = with_article_data(public_articles(info), images=False)
+    qs = public_articles(info).select_related("locale")
     if pk is not None:
         qs = qs.filter(pk=pk)
     if slug is not None:

@@ -97,6 +97,7 @@ class Command(BaseCommand):
         authors = self._authors(rng, run)
         topics = self._topics(run)
         self._articles(articles, sections, pool, authors, topics, rng, run)
+        self._feature(home)
 
         from cms.graphql.cache import bump_generation
 
@@ -288,6 +289,17 @@ class Command(BaseCommand):
         RelatedLink.objects.bulk_create(links, batch_size=1000)
         # Later batches link to recent articles, like a newsroom does.
         return [p.pk for p in pages[-500:]]
+
+    def _feature(self, home):
+        """Put the six newest articles on the home page if editors have chosen none yet."""
+        from home.models import FeaturedArticle
+
+        if FeaturedArticle.objects.filter(page=home).exists():
+            return
+        newest = ArticlePage.objects.live().descendant_of(home).order_by("-published_at")[:6]
+        FeaturedArticle.objects.bulk_create(
+            FeaturedArticle(page=home, article=a, sort_order=i) for i, a in enumerate(newest)
+        )
 
     def _progress(self, done, total):
         width = 40
