@@ -58,8 +58,10 @@ class FakeCDN:
 def _cache_settings(settings):
     settings.KIOSQUE_CACHE = CACHE_OPTIONS
     http_cache._down_until = 0.0
+    http_cache._bump_pending = False
     yield
     http_cache._down_until = 0.0
+    http_cache._bump_pending = False
 
 
 @pytest.fixture
@@ -256,6 +258,27 @@ def test_cache_down_degrades_to_uncached_responses(client, site):
     assert titles(response) == ["Premier"]
     # Invalidation with the cache down does not break publishing either.
     make_article(site["section"], "Deuxième", slug="deuxieme", published_at=dated(2))
+    assert http_cache._bump_pending
+    http_cache._down_until = 0.0
+    queries, response = fetch(client)
+    assert queries > 0
+    assert titles(response) == ["Deuxième", "Premier"]
+
+
+def test_an_invalidation_missed_while_the_cache_was_down_is_replayed(client, site):
+    _cached(client)
+    # The publish happens while the cache cannot be reached...
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/4",
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            }
+        }
+    ):
+        make_article(site["section"], "Deuxième", slug="deuxieme", published_at=dated(2))
+    # ...and the old entry is not served once it is back.
     http_cache._down_until = 0.0
     queries, response = fetch(client)
     assert queries > 0

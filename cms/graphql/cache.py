@@ -37,6 +37,8 @@ _NO_STORE = "_kiosque_no_store"
 # After a cache failure, skip the cache for this long instead of waiting on it every request.
 _RETRY_AFTER = 5.0
 _down_until = 0.0
+# An invalidation that could not reach the cache, retried at the next successful access.
+_bump_pending = False
 
 
 def options() -> dict:
@@ -111,13 +113,16 @@ def bump_generation(**kwargs) -> None:
 def _bump() -> None:
     if not options()["ENABLED"]:
         return
+    global _bump_pending  # noqa: PLW0603
     cache = _cache()
     try:
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        _bump_pending = False
     except Exception as exc:  # noqa: BLE001 - any backend error degrades to uncached
+        _bump_pending = True
         _failed("invalidate", exc)
 
 
@@ -186,7 +191,9 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         return response
 
     cache = key = generation = None
-    if _available():
+    if _bump_pending and _available():
+        _bump()
+    if _available() and not _bump_pending:
         cache = _cache()
         key = response_key(request)
         try:

@@ -19,6 +19,14 @@ def _filter(spec: str) -> Filter:
     return Filter(spec=spec)
 
 
+def rendition_url(rendition) -> str:
+    """`full_url`, kept on the rendition: one image often appears many times in a response."""
+    url = getattr(rendition, "_kiosque_full_url", None)
+    if url is None:
+        url = rendition._kiosque_full_url = rendition.full_url
+    return url
+
+
 def find_rendition(image, spec: str):
     """A rendition read straight from prefetched ones when present.
 
@@ -63,7 +71,7 @@ class ImageType(graphene.ObjectType):
     # place whatever model the image came from.
     @staticmethod
     def resolve_url(view, info):
-        return view.default_rendition().full_url
+        return rendition_url(view.default_rendition())
 
     @staticmethod
     def resolve_width(view, info):
@@ -88,7 +96,7 @@ class ImageType(graphene.ObjectType):
         parts = []
         for size in sorted(set(sizes)):
             rendition = find_rendition(view.image, f"width-{size}")
-            parts.append(f"{rendition.full_url} {rendition.width}w")
+            parts.append(f"{rendition_url(rendition)} {rendition.width}w")
         return ", ".join(parts)
 
 
