@@ -33,6 +33,7 @@ CACHE_OPTIONS = {
     "S_MAXAGE": 22,
     "STALE_WHILE_REVALIDATE": 33,
     "TIMEOUT": 600,
+    "PATH": "/graphql/",
 }
 
 
@@ -301,3 +302,20 @@ def test_no_cdn_purge_without_configuration(site, settings, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         site["article"].unpublish()
     assert FakeCDN.purged == []
+
+
+def test_cache_hits_keep_cors_headers_and_vary_on_language(client, site, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://front.example.fr"]
+    origin = {"HTTP_ORIGIN": "https://front.example.fr"}
+    fetch(client, **origin)
+    queries, hit = fetch(client, **origin)
+    assert queries == 0
+    assert hit["Access-Control-Allow-Origin"] == "https://front.example.fr"
+    assert "Accept-Language" in hit["Vary"]
+    assert "cookie" not in hit["Vary"].lower()
+
+
+def test_language_is_part_of_the_key(client, site):
+    fetch(client, HTTP_ACCEPT_LANGUAGE="fr")
+    assert fetch(client, HTTP_ACCEPT_LANGUAGE="fr")[0] == 0
+    assert fetch(client, HTTP_ACCEPT_LANGUAGE="en")[0] > 0

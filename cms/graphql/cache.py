@@ -28,6 +28,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ def response_key(request) -> str:
             variables = json.dumps(json.loads(variables), sort_keys=True, separators=(",", ":"))
     parts = [
         request.get_host(),
-        translation.get_language() or "",
+        # From the request itself: the middleware below runs before LocaleMiddleware.
+        translation.get_language_from_request(request),
         params.get("query") or "",
         variables,
         params.get("operationName") or "",
@@ -171,6 +173,8 @@ def _public_response(request, content: bytes, etag: str, status: int = 200) -> H
         response = HttpResponse(content, status=status, content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = cache_control()
+    # The key includes the language negotiated from the request.
+    patch_vary_headers(response, ("Accept-Language",))
     return response
 
 
@@ -183,6 +187,48 @@ def _storable(request, response) -> bool:
     )
 
 
+_LOOKED_UP = "_kiosque_cache_lookup"
+
+
+def _lookup(request):
+    """A response from the cache, or (cache, key, generation) to store the new one with."""
+    if _bump_pending and _available():
+        _bump()
+    if not _available() or _bump_pending:
+        return None, None, None
+    cache = _cache()
+    key = response_key(request)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation(cache)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            return _public_response(request, entry[2], entry[1])
+    except Exception as exc:  # noqa: BLE001
+        _failed("read", exc)
+        return None, None, None
+    return cache, key, generation
+
+
+class CachedResponseMiddleware:
+    """Answers cache hits for the GraphQL endpoint before sessions, locale, CSRF, auth and URL
+    resolution run (placed right after CORS, so CORS headers are still added). Misses go on to
+    the view, which reuses this lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == options()["PATH"] and is_cacheable_request(request):
+            looked_up = _lookup(request)
+            if isinstance(looked_up, HttpResponse):
+                return looked_up
+            setattr(request, _LOOKED_UP, looked_up)
+        return self.get_response(request)
+
+
 def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
     """Answer from the cache when possible; otherwise build, then keep the body if it may be."""
     if not is_cacheable_request(request):
@@ -190,23 +236,12 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
 
-    cache = key = generation = None
-    if _bump_pending and _available():
-        _bump()
-    if _available() and not _bump_pending:
-        cache = _cache()
-        key = response_key(request)
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if generation is None:
-                generation = current_generation(cache)
-            entry = found.get(key)
-            if entry is not None and entry[0] == generation:
-                return _public_response(request, entry[2], entry[1])
-        except Exception as exc:  # noqa: BLE001
-            _failed("read", exc)
-            cache = None
+    looked_up = getattr(request, _LOOKED_UP, None)
+    if looked_up is None:
+        looked_up = _lookup(request)
+    if isinstance(looked_up, HttpResponse):
+        return looked_up
+    cache, key, generation = looked_up
 
     response = build()
     if not _storable(request, response):

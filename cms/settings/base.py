@@ -173,7 +173,13 @@ KIOSQUE_CACHE = {
     "STALE_WHILE_REVALIDATE": env_int("KIOSQUE_CACHE_STALE_WHILE_REVALIDATE", 30),
     # Lifetime of server-side entries; publishing invalidates them sooner.
     "TIMEOUT": env_int("KIOSQUE_CACHE_TIMEOUT", 3600),
+    "PATH": "/graphql/",
 }
+# Cache hits are answered before the session, locale, CSRF and auth middleware run.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,
+    "cms.graphql.cache.CachedResponseMiddleware",
+)
 
 # Optional CDN purge on every content change, through Wagtail's frontend cache backends.
 # https://docs.wagtail.org/en/stable/reference/contrib/frontendcache.html
