@@ -41,7 +41,7 @@ def main(cases: list[str]) -> None:
 
         response = call()  # warm: renditions, parsed schema, connections
         assert response.status_code == 200, (case, response.status_code, response.content[:300])
-        payload = b"".join(response.streaming_content) if response.streaming else response.content
+        payload = response.body
         if b'"errors"' in payload[:20]:
             raise SystemExit(f"{case}: {payload[:500]!r}")
         executed = []

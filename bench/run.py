@@ -16,6 +16,7 @@ Prints a markdown report; --write FILE saves it.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -58,7 +59,12 @@ def base_env(args) -> dict:
     env["DB_CONN_MAX_AGE"] = "600"
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
-        env["CACHE_KEY_PREFIX"] = "kiosque-bench"
+        # One key space per database: entries of another data set must never be served.
+        env["CACHE_KEY_PREFIX"] = (
+            "kiosque-bench-"
+            + hashlib.sha256(env["DATABASE_URL"].encode()).hexdigest()[:8]
+            + f"-{time.time_ns()}"
+        )
     return env
 
 
