@@ -160,5 +160,7 @@ class NewsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_articles(root, info, first=20, after=None, section=None, topic=None, author=None):
-        qs = selectors.public_articles(info, section=section, topic=topic, author=author)
+        qs = selectors.public_articles(
+            info, listing=True, section=section, topic=topic, author=author
+        )
         return paginate_articles(qs, first=first, after=after, info=info)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Substr
 from wagtail.blocks import PageChooserBlock, RichTextBlock, StreamValue, StructBlock
 from wagtail.images import get_image_model
@@ -49,23 +49,12 @@ def site_for(info) -> Site | None:
 
 
 def _load_root(info) -> None:
-    """The site root's paths and its direct children, in one query."""
     memo = _memo(info)
     site = site_for(info)
-    rows = []
+    row = None
     if site is not None:
-        root = Page.objects.filter(pk=site.root_page_id)
-        rows = Page.objects.filter(
-            Q(pk=site.root_page_id)
-            | Q(
-                path__startswith=Subquery(root.values("path")),
-                depth=Subquery(root.values("depth")) + 1,
-            )
-        ).values_list("pk", "path", "url_path", "slug", "live", "content_type_id")
-        rows = list(rows)
-    root_row = next((r for r in rows if site and r[0] == site.root_page_id), None)
-    memo["root_path"], memo["root_url_path"] = root_row[1:3] if root_row else (None, None)
-    memo["root_child_rows"] = [r[1:] for r in rows if r is not root_row]
+        row = Page.objects.filter(pk=site.root_page_id).values_list("path", "url_path").first()
+    memo["root_path"], memo["root_url_path"] = row or (None, None)
 
 
 def site_root(info) -> str | None:
@@ -154,9 +143,14 @@ def _articles_under(qs, root_path, children, section, topic, author):
         if not paths:
             return qs.none()
         qs = qs.filter(path__startswith=paths[0])
-    for path, _slug, visible in children:
-        if not visible:
-            qs = qs.exclude(path__startswith=path)
+    visible = [path for path, _slug, shown in children if shown]
+    if not visible:
+        return qs.none()
+    # Articles only live under sections: "under one of the visible sections" is the whole check.
+    under = Q()
+    for path in visible:
+        under |= Q(path__startswith=path)
+    qs = qs.filter(under)
     if topic is not None:
         qs = qs.filter(topics__slug=topic)
     if author is not None:
@@ -165,8 +159,8 @@ def _articles_under(qs, root_path, children, section, topic, author):
 
 
 def root_children(info) -> list[tuple[str, str, bool]]:
-    """(path, slug, is a live public section) of each page right under the site root, read
-    once per request."""
+    """(path, slug, is live and public) of each section right under the site root, read once
+    per request."""
     memo = _memo(info)
     if "root_children" not in memo:
         root_path = site_root(info)
@@ -174,7 +168,12 @@ def root_children(info) -> list[tuple[str, str, bool]]:
         if root_path is not None:
             private = private_paths(info)
             section_type = ContentType.objects.get_for_model(SectionPage).pk
-            for path, _url_path, slug, live, type_id in memo["root_child_rows"]:
+            # Through the (small) section table: the page table has no index to find a
+            # page's children without scanning its descendants.
+            rows = SectionPage.objects.filter(
+                path__startswith=root_path, depth=len(root_path) // Page.steplen + 1
+            ).values_list("path", "slug", "live", "content_type_id")
+            for path, slug, live, type_id in rows:
                 visible = (
                     live
                     and type_id == section_type
@@ -200,12 +199,15 @@ def with_article_data(qs: QuerySet[ArticlePage], *, images: bool = True) -> Quer
     return qs
 
 
-def public_articles(info, **filters) -> QuerySet[ArticlePage]:
-    """`published_articles` for the requesting site, with the request's memoised restrictions."""
+def public_articles(info, *, listing: bool = False, **filters) -> QuerySet[ArticlePage]:
+    """`published_articles` for the requesting site, with the request's memoised restrictions.
+
+    `listing=True` (ordered pages of many articles) reads the root's children first so the
+    database can walk the date index; lookups by id or path do without that query."""
     return published_articles(
         root_path=site_root(info),
         private=private_paths(info),
-        children=root_children(info),
+        children=root_children(info) if listing else None,
         **filters,
     )
 
