@@ -11,3 +11,7 @@ class CmsConfig(AppConfig):
         from cms.graphql.interfaces import restrict_registry
 
         restrict_registry()
+
+        from cms.graphql.cache import connect_signals
+
+        connect_signals()

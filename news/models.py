@@ -307,17 +307,34 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
         return section_for_article(self, info=info)
 
+    def _ensure_loaded(self, info, facet: str, prefetched: str = "", field: str = ""):
+        # Articles reached through links are loaded in one batch on first use (see selectors).
+        if prefetched and prefetched in getattr(self, "_prefetched_objects_cache", {}):
+            return
+        if field and self._meta.get_field(field).is_cached(self):
+            return
+        from news.selectors import ensure_prepared
+
+        ensure_prepared(self, info=info, facet=facet)
+
     def author_list(self, info, **kwargs):
+        self._ensure_loaded(info, "authors", prefetched="article_authors")
         return [link.author for link in self.article_authors.all()]
 
     def body_blocks(self, info, **kwargs):
-        return list(self.body)
+        from news.selectors import body_children
+
+        return body_children(self, info=info)
 
     def topic_list(self, info, **kwargs):
+        self._ensure_loaded(info, "topics", prefetched="topics")
         return list(self.topics.all())
 
     def lead_image_view(self, info, **kwargs):
         if not self.lead_image_id:
+            return None
+        self._ensure_loaded(info, "images", field="lead_image")
+        if self.lead_image is None:
             return None
         return ImageView(
             self.lead_image,
@@ -328,6 +345,8 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     def social_image_view(self, info, **kwargs):
         if self.social_image_id:
+            self._ensure_loaded(info, "images", field="social_image")
+        if self.social_image_id and self.social_image is not None:
             return ImageView(self.social_image, alt=self.title)
         return self.lead_image_view(info)
 

@@ -5,9 +5,17 @@ imports and the ORM, where the editor's whitelist never ran.
 """
 
 import nh3
+from django.utils.html import escape
 from wagtail.models import Page
-from wagtail.rich_text import RichText, expand_db_html
-from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
+from wagtail.rich_text import RichText, expand_db_html, features
+from wagtail.rich_text.rewriters import (
+    FIND_A_TAG,
+    FIND_EMBED_TAG,
+    EmbedRewriter,
+    LinkRewriter,
+    MultiRuleRewriter,
+    extract_attrs,
+)
 
 ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "i", "li", "ol", "p", "strong",
@@ -27,6 +35,51 @@ def sanitise_html(html: str) -> str:
     )
 
 
+def page_link_ids(source: str) -> set[int]:
+    """Ids of the pages that internal links in stored rich text point to."""
+    ids = set()
+    if "linktype" not in source:
+        return ids
+    for match in FIND_A_TAG.finditer(source):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") == "page":
+            try:
+                ids.add(int(attrs.get("id", "")))
+            except ValueError:
+                continue
+    return ids
+
+
+def expand_links(source: str, page_urls: dict[int, str | None]) -> str:
+    """Like Wagtail's expand_db_html, with page links resolved from `page_urls` (page id ->
+    public path, None when the page is not live and public): no query per paragraph, and a
+    link to a draft or private page keeps its text but loses its href."""
+
+    def page_rule(attrs_list):
+        out = []
+        for attrs in attrs_list:
+            try:
+                url = page_urls.get(int(attrs.get("id", "")))
+            except ValueError:
+                url = None
+            out.append(f'<a href="{escape(url)}">' if url else "<a>")
+        return out
+
+    link_rules = features.get_link_types()
+    bulk_rules = {name: h.expand_db_attributes_many for name, h in link_rules.items()}
+    bulk_rules["page"] = page_rule
+    embed_rules = features.get_embed_types()
+    rewriter = MultiRuleRewriter(
+        [
+            LinkRewriter(bulk_rules=bulk_rules),
+            EmbedRewriter(
+                bulk_rules={n: h.expand_db_attributes_many for n, h in embed_rules.items()}
+            ),
+        ]
+    )
+    return rewriter(source)
+
+
 def render_rich_text(value: RichText | str | None, *, info=None) -> str:
     if value is None:
         return ""
@@ -36,7 +89,13 @@ def render_rich_text(value: RichText | str | None, *, info=None) -> str:
     # <embed> tags are dropped before expansion: their output (iframe, img) is stripped by the
     # sanitiser anyway, and expanding them would fetch oEmbed or render images mid-request.
     source = FIND_EMBED_TAG.sub("", source)
-    return sanitise_html(expand_db_html(_unlink_non_public_pages(source)))
+    if info is None or getattr(info, "context", None) is None:
+        return sanitise_html(expand_db_html(_unlink_non_public_pages(source)))
+    from news.selectors import page_urls_for_links
+
+    # Filled for a whole batch of articles by prepare_articles; looked up here otherwise.
+    urls = page_urls_for_links(page_link_ids(source), info)
+    return sanitise_html(expand_links(source, urls))
 
 
 def _unlink_non_public_pages(source: str) -> str:

@@ -129,7 +129,7 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
         page_qs = qs.filter(
             Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
         )
-    rows = list(selectors.with_article_data(page_qs)[: first + 1])
+    rows = list(page_qs.select_related("locale")[: first + 1])
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
     edges = [{"cursor": encode_cursor(a), "node": a} for a in rows]
@@ -184,9 +184,9 @@ class NewsQuery(graphene.ObjectType):
     def resolve_sections(root, info, locale=None):
         selectors.use_edition(info, check_locale(locale))
         return list(
-            selectors.published_sections(root_path=selectors.site_root(info)).order_by(
-                "menu_order", "title"
-            )
+            selectors.published_sections(
+                root_path=selectors.site_root(info), private=selectors.private_paths(info)
+            ).order_by("menu_order", "title")
         )
 
     @staticmethod
@@ -194,7 +194,12 @@ class NewsQuery(graphene.ObjectType):
         check_text_args(slug=slug)
         selectors.use_edition(info, check_locale(locale))
         root_path = selectors.site_root(info)
-        return selectors.published_sections(root_path=root_path).filter(slug=slug).first()
+        private = selectors.private_paths(info)
+        return (
+            selectors.published_sections(root_path=root_path, private=private)
+            .filter(slug=slug)
+            .first()
+        )
 
     @staticmethod
     def resolve_article(
@@ -230,7 +235,7 @@ class NewsQuery(graphene.ObjectType):
     ):
         check_text_args(section=section, topic=topic, author=author)
         selectors.use_edition(info, check_locale(locale))
-        qs = selectors.published_articles(
-            root_path=selectors.site_root(info), section=section, topic=topic, author=author
+        qs = selectors.public_articles(
+            info, listing=True, section=section, topic=topic, author=author
         )
         return paginate_articles(qs, first=first, after=after, info=info)

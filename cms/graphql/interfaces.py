@@ -6,6 +6,7 @@ plus what each model lists in `graphql_fields`.
 """
 
 import graphene
+from django.urls import reverse
 from grapple.registry import registry
 from grapple.types.interfaces import StreamFieldInterface
 
@@ -53,6 +54,14 @@ class PublicPageInterface(graphene.Interface):
 def page_path(page, info) -> str | None:
     """The page's path on its site, computed from the request's cached site roots."""
     request = info.context if info is not None else None
+    # Fast path: a page under the requesting site's root, whose url_path the selectors memoised.
+    memo = getattr(request, "_kiosque_memo", None)
+    root = memo.get("root_url_path") if memo else None
+    if root and page.url_path.startswith(root):
+        prefix = memo.get("serve_prefix")
+        if prefix is None:
+            prefix = memo["serve_prefix"] = reverse("wagtail_serve", args=("",))
+        return prefix + page.url_path[len(root) :]
     parts = page.get_url_parts(request=request)
     if parts is None:
         return None

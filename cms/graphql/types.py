@@ -1,7 +1,10 @@
 """GraphQL types shared by every content app: images with allow-listed renditions."""
 
+from functools import lru_cache
+
 import graphene
 from django.conf import settings
+from wagtail.images.models import Filter
 
 from cms.graphql.errors import client_error
 
@@ -10,7 +13,34 @@ def allowed_widths() -> list[int]:
     return list(settings.KIOSQUE["IMAGE_WIDTHS"])
 
 
-def _rendition(image, spec: str):
+@lru_cache(maxsize=64)
+def _filter(spec: str) -> Filter:
+    return Filter(spec=spec)
+
+
+def rendition_url(rendition) -> str:
+    """`full_url`, kept on the rendition: one image often appears many times in a response."""
+    url = getattr(rendition, "_kiosque_full_url", None)
+    if url is None:
+        url = rendition._kiosque_full_url = rendition.full_url
+    return url
+
+
+def find_rendition(image, spec: str):
+    """A rendition read straight from prefetched ones when present.
+
+    `Image.get_rendition` writes every rendition back to the cache on each call, even when it
+    was prefetched (a Redis round trip per image and size); only missing ones go through it."""
+    prefetched = image._get_prefetched_renditions()
+    if prefetched is not None:
+        key = None
+        for rendition in prefetched:
+            if rendition.filter_spec != spec:
+                continue
+            if key is None:
+                key = _filter(spec).get_cache_key(image)
+            if rendition.focal_point_key == key:
+                return rendition
     return image.get_rendition(spec)
 
 
@@ -40,7 +70,7 @@ class ImageType(graphene.ObjectType):
     # place whatever model the image came from.
     @staticmethod
     def resolve_url(view, info):
-        return view.default_rendition().full_url
+        return rendition_url(view.default_rendition())
 
     @staticmethod
     def resolve_width(view, info):
@@ -63,8 +93,8 @@ class ImageType(graphene.ObjectType):
         parts = []
         # Duplicates collapse here, so a long list cannot ask for more renditions than widths.
         for size in sorted(set(sizes)):
-            rendition = view.image.get_rendition(f"width-{size}")
-            parts.append(f"{rendition.full_url} {rendition.width}w")
+            rendition = find_rendition(view.image, f"width-{size}")
+            parts.append(f"{rendition_url(rendition)} {rendition.width}w")
         return ", ".join(parts)
 
 
@@ -82,7 +112,7 @@ class ImageView:
 
     def default_rendition(self):
         if self._default is None:
-            self._default = self.image.get_rendition(default_image_spec())
+            self._default = find_rendition(self.image, default_image_spec())
         return self._default
 
 

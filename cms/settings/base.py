@@ -164,6 +164,59 @@ if env("REDIS_URL"):
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 
+# HTTP and server-side caching of anonymous GraphQL GETs (docs/performance.md).
+KIOSQUE_CACHE = {
+    "ENABLED": env_bool("KIOSQUE_CACHE_ENABLED", True),
+    "ALIAS": "default",
+    # Browsers cannot be purged: keep their copy short. Shared caches are purged on publish
+    # when a CDN is configured below.
+    "MAX_AGE": env_int("KIOSQUE_CACHE_MAX_AGE", 30),
+    "S_MAXAGE": env_int("KIOSQUE_CACHE_S_MAXAGE", 60),
+    "STALE_WHILE_REVALIDATE": env_int("KIOSQUE_CACHE_STALE_WHILE_REVALIDATE", 30),
+    # Lifetime of server-side entries; publishing invalidates them sooner.
+    "TIMEOUT": env_int("KIOSQUE_CACHE_TIMEOUT", 3600),
+    "PATH": "/graphql/",
+}
+# Cache hits are answered before the session, locale, CSRF and auth middleware run.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,
+    "cms.graphql.cache.CachedResponseMiddleware",
+)
+
+# Optional CDN purge on every content change, through Wagtail's frontend cache backends.
+# https://docs.wagtail.org/en/stable/reference/contrib/frontendcache.html
+KIOSQUE_CDN_PURGE_URLS = env_list("KIOSQUE_CDN_PURGE_URLS")
+if env("CLOUDFLARE_BEARER_TOKEN") and env("CLOUDFLARE_ZONEID"):
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
+            "ZONEID": env("CLOUDFLARE_ZONEID"),
+        }
+    }
+elif env("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE = {
+        "cloudfront": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+        }
+    }
+elif env("KIOSQUE_CDN_PURGE_HTTP_LOCATION"):
+    WAGTAILFRONTENDCACHE = {
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env("KIOSQUE_CDN_PURGE_HTTP_LOCATION"),
+        }
+    }
+
+# Automatic persisted queries; ONLY=true answers registered queries only (docs/performance.md).
+KIOSQUE_PERSISTED_QUERIES = {
+    "ONLY": env_bool("KIOSQUE_PERSISTED_QUERIES_ONLY", False),
+    "REGISTRY": env("KIOSQUE_PERSISTED_QUERIES_FILE", str(BASE_DIR / "persisted_queries.json")),
+    "ALIAS": "default",
+    "TIMEOUT": env_int("KIOSQUE_PERSISTED_QUERIES_TIMEOUT", 30 * 24 * 3600),
+}
+
 GRAPHENE = {"SCHEMA": "grapple.schema.schema"}
 
 GRAPPLE = {

@@ -1,0 +1,291 @@
+"""Benchmark: Kiosque against stock grapple, Wagtail's REST API v2 and a static file.
+
+    make bench                                   # 1,000 articles, SQLite, wrk for 10 s a case
+    .venv/bin/python bench/run.py --articles 1000 --database-url postgres://.../kiosque_bench
+    .venv/bin/python bench/run.py --no-load      # in-process figures only
+
+Same data, one run: (a) Kiosque `articles(first: 20)` card selection; (b) stock grapple
+`pages(contentType: "news.ArticlePage", limit: 20)` with the same fields, in its own process
+(bench/settings_stock.py); (c) Wagtail's REST API v2 listing (bench/urls.py); (d) the listing's
+bytes as a static file served by WhiteNoise; plus Kiosque's full `article(urlPath:)` and `home`.
+For each: SQL count and in-process p50/p95 (Django test client), then gunicorn (2 sync workers)
+on 127.0.0.1 under wrk (16 connections): requests/s and p99, uncached and cached.
+Prints a markdown report; --write FILE saves it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+VAR = ROOT / "var"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--database-url", default=None, help="default: var/bench-N.sqlite3")
+    parser.add_argument("--redis-url", default=None, help="response cache in Redis (else locmem)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per case")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-load", action="store_true", help="skip gunicorn + wrk")
+    parser.add_argument("--write", default=None, help="save the markdown report to this file")
+    return parser.parse_args()
+
+
+def base_env(args) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env["DATABASE_URL"] = (
+        args.database_url or f"sqlite:///{VAR / f'bench-{args.articles}.sqlite3'}"
+    )
+    env["MEDIA_ROOT"] = str(VAR / "bench-media")
+    env["BENCH_STATIC_ROOT"] = str(VAR / "bench-static")
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings_kiosque"
+    env["PYTHONPATH"] = str(ROOT)
+    env["DB_CONN_MAX_AGE"] = "600"
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+        # One key space per database: entries of another data set must never be served.
+        env["CACHE_KEY_PREFIX"] = (
+            "kiosque-bench-"
+            + hashlib.sha256(env["DATABASE_URL"].encode()).hexdigest()[:8]
+            + f"-{time.time_ns()}"
+        )
+    return env
+
+
+def manage(env, *argv, capture=False):
+    return subprocess.run(
+        [PY, "manage.py", *argv], cwd=ROOT, env=env, check=True, text=True,
+        capture_output=capture,
+    )  # fmt: skip
+
+
+def prepare_data(args, env) -> str:
+    """Make sure the database holds exactly the wanted number of articles; return one's path."""
+    manage(env, "migrate", "--noinput", "-v0")
+    script = (
+        "from news.models import ArticlePage;"
+        "from wagtail.models import Site;"
+        "s=Site.objects.get(is_default_site=True);"
+        "a=ArticlePage.objects.live().order_by('-published_at').first();"
+        "print(ArticlePage.objects.count(), a and a.url_path[len(s.root_page.url_path)-1:])"
+    )
+    # `shell` may print its own lines first; ours is the last.
+    count = int(
+        manage(env, "shell", "-c", script, capture=True).stdout.splitlines()[-1].split()[0]
+    )
+    if count > args.articles:
+        raise SystemExit(f"The database already has {count} articles; use another one.")
+    if count < args.articles:
+        manage(env, "create_random_data", "--articles", str(args.articles - count), "--seed", "7")
+    out = manage(env, "shell", "-c", script, capture=True).stdout.splitlines()[-1].split()
+    return out[1]
+
+
+def inprocess(env, settings, cases, extra=None) -> dict:
+    run_env = {**env, "DJANGO_SETTINGS_MODULE": settings, **(extra or {})}
+    out = subprocess.run(
+        [PY, "-m", "bench.inprocess", *cases], cwd=ROOT, env=run_env, check=True, text=True,
+        capture_output=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn, 2 sync workers, on 127.0.0.1; stopped by its own pid only."""
+
+    def __init__(self, env, settings, extra=None):
+        self.port = free_port()
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": settings, **(extra or {})}
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(
+            [GUNICORN, "cms.wsgi:application", "--workers", "2", "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/listing.json", timeout=2)
+                return self
+            except Exception:  # noqa: BLE001 - not up yet
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit("gunicorn did not start")
+
+    def worker_rss_mb(self) -> float:
+        total = 0
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                text = status.read_text()
+            except OSError:
+                continue
+            if re.search(rf"^PPid:\s+{self.proc.pid}$", text, re.M):
+                match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+                total = max(total, int(match.group(1)) if match else 0)
+        return round(total / 1024, 1)
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def wrk(port, path, args) -> dict:
+    url = f"http://127.0.0.1:{port}{path}"
+    urllib.request.urlopen(url, timeout=30).read()  # warm this worker's caches
+    urllib.request.urlopen(url, timeout=30).read()
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url],
+        check=True, text=True, capture_output=True, timeout=args.duration + 60,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": round(rps, 1),
+        "p99_ms": round(float(p99.group(1)) * scale, 2),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main():
+    args = parse_args()
+    if not args.no_load and not shutil.which("wrk"):
+        raise SystemExit("wrk is needed for the load part (apt-get install wrk), or --no-load.")
+    VAR.mkdir(exist_ok=True)
+    (VAR / "bench-static").mkdir(exist_ok=True)
+    env = base_env(args)
+    started = time.monotonic()
+    article_path = prepare_data(args, env)
+    env["BENCH_ARTICLE_PATH"] = article_path
+    from bench.queries import request_for
+
+    uncached = {"KIOSQUE_CACHE_ENABLED": "false"}
+    static_out = {"BENCH_STATIC_OUT": str(VAR / "bench-static" / "listing.json")}
+    kiosque_cases = ["kiosque_listing", "kiosque_article", "kiosque_home", "rest_listing"]
+    rows = {}
+    rows["uncached"] = inprocess(
+        env, "bench.settings_kiosque", kiosque_cases, {**uncached, **static_out}
+    )
+    rows["uncached"].update(inprocess(env, "bench.settings_stock", ["stock_listing",
+                                                                    "stock_article"]))  # fmt: skip
+    rows["cached"] = inprocess(
+        env,
+        "bench.settings_kiosque",
+        ["kiosque_listing", "kiosque_article", "kiosque_home", "static"],  # fmt: skip
+    )
+
+    load = {"uncached": {}, "cached": {}}
+    memory = {}
+    if not args.no_load:
+        with Server(env, "bench.settings_kiosque", uncached) as server:
+            for case in kiosque_cases:
+                load["uncached"][case] = wrk(server.port, request_for(case)[1], args)
+            memory["Kiosque (uncached)"] = server.worker_rss_mb()
+        with Server(env, "bench.settings_stock") as server:
+            for case in ("stock_listing", "stock_article"):
+                load["uncached"][case] = wrk(server.port, request_for(case)[1], args)
+            memory["stock grapple"] = server.worker_rss_mb()
+        with Server(env, "bench.settings_kiosque") as server:
+            for case in ("kiosque_listing", "kiosque_article", "kiosque_home", "static"):
+                load["cached"][case] = wrk(server.port, request_for(case)[1], args)
+            memory["Kiosque (cached)"] = server.worker_rss_mb()
+
+    report = render(args, env, rows, load, memory, time.monotonic() - started)
+    print(report)
+    if args.write:
+        Path(args.write).write_text(report, encoding="utf-8")
+
+
+LABELS = {
+    "kiosque_listing": "(a) Kiosque `articles(first: 20)`, card",
+    "stock_listing": "(b) stock grapple `pages(limit: 20)`, card",
+    "rest_listing": "(c) Wagtail REST API v2 listing, card",
+    "static": "(d) static JSON via WhiteNoise",
+    "kiosque_article": "Kiosque `article(urlPath:)`, full body",
+    "stock_article": "stock grapple `page(urlPath:)`, full body",
+    "kiosque_home": "Kiosque `home { featuredArticles }`",
+}
+
+
+def render(args, env, rows, load, memory, elapsed) -> str:
+    db = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    cache = "Redis" if args.redis_url else "local memory"
+    lines = [
+        f"### {args.articles:,} articles, {db}, response cache in {cache}",
+        "",
+        "| case | mode | SQL | in-process p50 ms | p95 ms | bytes | req/s | p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for mode in ("uncached", "cached"):
+        for case, label in LABELS.items():
+            m = rows[mode].get(case)
+            if m is None:
+                continue
+            w = load[mode].get(case, {})
+            lines.append(
+                f"| {label} | {mode} | {m['sql']} | {m['p50_ms']} | {m['p95_ms']} | {m['bytes']} "
+                f"| {w.get('rps', '-')} | {w.get('p99_ms', '-')} |"
+            )
+    u, c = rows["uncached"], rows["cached"]
+
+    def ratio(a, b):
+        return f"{a / b:.2f}x" if a and b else "-"
+
+    def row(title, case_a, case_b, base, target):
+        inproc = ratio(base[case_b]["p50_ms"], base[case_a]["p50_ms"])
+        loaded = load["cached" if base is c else "uncached"]
+        rps = ratio(loaded.get(case_a, {}).get("rps"), loaded.get(case_b, {}).get("rps"))
+        return f"| {title} | {inproc} | {rps} | {target} |"
+
+    lines += [
+        "",
+        "| ratio (higher is better for Kiosque) | in-process (p50) | gunicorn (req/s) | target |",
+        "|---|---|---|---|",
+        row("uncached listing vs stock grapple", "kiosque_listing", "stock_listing", u, "≥ 5x"),
+        row("uncached listing vs REST API v2", "kiosque_listing", "rest_listing", u, "≥ 2x"),
+        row("cached listing vs static file", "kiosque_listing", "static", c, "≥ 0.8x"),
+        row("uncached full article vs stock grapple", "kiosque_article", "stock_article", u, "-"),
+    ]
+    if memory:
+        lines += ["", "gunicorn worker RSS after load (largest worker): "
+                  + ", ".join(f"{k} {v} MB" for k, v in memory.items()) + "."]  # fmt: skip
+    cmd = " ".join(["bench/run.py", *sys.argv[1:]])
+    lines += [
+        "",
+        f"Command: `.venv/bin/python {cmd}` ({elapsed:.0f} s; wrk {args.duration} s, "
+        f"{args.connections} connections, 2 threads; gunicorn 2 sync workers).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
