@@ -6,7 +6,7 @@ Resolvers stay thin: they validate arguments, call a selector and shape the resu
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import graphene
 from django.conf import settings
@@ -55,21 +55,55 @@ def encode_cursor(article: ArticlePage) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Largest primary key the databases store (signed 64-bit); beyond it the ORM raises, not filters.
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(value) -> int | None:
+    """A primary key from client input, or None when it cannot name a row."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 1 <= pk <= MAX_PK else None
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         published, pk = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         published_at = datetime.fromisoformat(published)
-        if not isinstance(pk, int) or pk < 1 or published_at.tzinfo is None:
+        # bool is an int subclass; an out-of-range pk or date would fail in the database.
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 1 <= pk <= MAX_PK:
             raise ValueError
+        if published_at.tzinfo is None:
+            raise ValueError
+        published_at = published_at.astimezone(UTC)
         return published_at, pk
-    except (ValueError, TypeError, UnicodeError, binascii.Error, json.JSONDecodeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        UnicodeError,
+        binascii.Error,
+        json.JSONDecodeError,
+    ) as exc:
         raise client_error(
             "BAD_CURSOR", "The cursor is not valid; start again without one."
         ) from exc
 
 
-def check_page_size(first: int) -> int:
+def check_text_args(**args: str | None) -> None:
+    """PostgreSQL cannot compare text containing NUL; answer with a client error, not a crash."""
+    for name, value in args.items():
+        if value is not None and "\x00" in value:
+            raise client_error("BAD_ARGUMENT", f"`{name}` must not contain NUL characters.")
+
+
+def check_page_size(first: int | None) -> int:
+    if first is None:
+        # An explicit `first: null` means "the default", not a crash.
+        return settings.KIOSQUE["DEFAULT_PAGE_SIZE"]
     maximum = settings.KIOSQUE["MAX_PAGE_SIZE"]
     if not 1 <= first <= maximum:
         raise client_error("BAD_ARGUMENT", f"`first` must be between 1 and {maximum}.")
@@ -79,7 +113,7 @@ def check_page_size(first: int) -> int:
 def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
     from django.db.models import Q
 
-    check_page_size(first)
+    first = check_page_size(first)
     page_qs = qs
     if after:
         published_at, pk = decode_cursor(after)
@@ -137,6 +171,7 @@ class NewsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_section(root, info, slug):
+        check_text_args(slug=slug)
         root_path = selectors.site_root(info)
         return selectors.published_sections(root_path=root_path).filter(slug=slug).first()
 
@@ -145,16 +180,17 @@ class NewsQuery(graphene.ObjectType):
         given = [arg for arg in (url_path, slug, id) if arg is not None]
         if len(given) != 1:
             raise client_error("BAD_ARGUMENT", "Give exactly one of urlPath, slug or id.")
+        check_text_args(urlPath=url_path, slug=slug)
         pk = None
         if id is not None:
-            try:
-                pk = int(id)
-            except ValueError:
+            pk = parse_pk(id)
+            if pk is None:
                 return None
         return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
 
     @staticmethod
     def resolve_articles(root, info, first=20, after=None, section=None, topic=None, author=None):
+        check_text_args(section=section, topic=topic, author=author)
         qs = selectors.published_articles(
             root_path=selectors.site_root(info), section=section, topic=topic, author=author
         )

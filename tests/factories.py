@@ -101,13 +101,16 @@ def make_article(
     section.add_child(instance=article)
     for order, author in enumerate(authors):
         ArticleAuthor.objects.create(page=article, author=author, sort_order=order)
-    article.topics.set(topics)
     for order, target in enumerate(related):
         if isinstance(target, str):
             RelatedLink.objects.create(page=article, url=target, title=target, sort_order=order)
         else:
             RelatedLink.objects.create(page=article, target_page=target, sort_order=order)
     article = ArticlePage.objects.get(pk=article.pk)
+    # A ParentalManyToManyField is only written on save, and the revision is taken from this
+    # instance: set topics on it (setting them before the re-fetch above silently lost them).
+    article.topics.set(topics)
+    article.save()
     revision = article.save_revision()
     if live:
         revision.publish()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "home",
     "news",
     "search",
+    "newsletter",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -193,3 +194,21 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Newsletter (newsletter/, docs/newsletter.md) ---------------------------------------------
+# Keys left out take the defaults in newsletter/conf.py.
+NEWSLETTER = {
+    "CONFIRM_TOKEN_MAX_AGE": env_int("NEWSLETTER_CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600),
+    "UNSUBSCRIBE_TOKEN_MAX_AGE": env_int("NEWSLETTER_UNSUBSCRIBE_TOKEN_MAX_AGE", 365 * 24 * 3600),
+    # (requests, window in seconds)
+    "RATE_LIMIT_PER_IP": (env_int("NEWSLETTER_RATE_LIMIT_PER_IP", 5), 60),
+    "RATE_LIMIT_PER_EMAIL": (env_int("NEWSLETTER_RATE_LIMIT_PER_EMAIL", 3), 3600),
+    "TRUSTED_PROXIES": env_int("NEWSLETTER_TRUSTED_PROXIES", 0),
+    "BASE_URL": env("NEWSLETTER_BASE_URL"),
+    "CONFIRM_URL": env("NEWSLETTER_CONFIRM_URL"),
+    "FROM_EMAIL": env("NEWSLETTER_FROM_EMAIL"),
+}
+# Confirmation emails are sent inside the signup request (after commit): never wait on a
+# stalled SMTP server for long. A failed send is retried by `manage.py newsletter_retry`.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# --- end Newsletter ---------------------------------------------------------------------------
