@@ -175,7 +175,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds (max 300)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--signups", type=int, default=10)
+    parser.add_argument("--signups", type=int, default=5, help="within the per-IP limit")
     args = parser.parse_args()
     duration = min(max(args.duration, 5), 300)
 

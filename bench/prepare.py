@@ -63,14 +63,19 @@ def seed() -> None:
 
 def describe() -> dict:
     from grapple.schema import schema
+    from wagtail.models import Site
 
     from news.models import ArticlePage, SectionPage
 
     graphql_schema = schema.graphql_schema
     mutation = graphql_schema.mutation_type
+    root = Site.objects.get(is_default_site=True).root_page
+    articles = ArticlePage.objects.live().public().descendant_of(root)
     return {
-        "sections": list(SectionPage.objects.live().values_list("slug", flat=True)),
-        "articles": list(ArticlePage.objects.live().values_list("slug", flat=True)[:200]),
+        "sections": list(
+            SectionPage.objects.live().descendant_of(root).values_list("slug", flat=True)
+        ),
+        "articles": list(articles.values_list("slug", flat=True)[:200]),
         "query_fields": sorted(graphql_schema.query_type.fields),
         "mutation_fields": sorted(mutation.fields) if mutation else [],
         "content": "demo" if "load_demo_content" in get_commands() else "bench seed",
