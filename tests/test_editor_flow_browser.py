@@ -234,8 +234,22 @@ class Editor:
         self.shot("preview")
         toggle.click()
 
+    def settle(self):
+        """Let the admin's autosave (every 500 ms after a change) finish before saving by hand,
+        as an editor who glances at the "Enregistré" indicator would: a manual save racing an
+        autosave of new inline rows can store those rows twice."""
+        page = self.page
+        indicator = page.locator("#w-autosave-indicator")
+        if not indicator.count():
+            return
+        page.wait_for_timeout(1500)
+        page.locator("#w-autosave-indicator:not([data-w-autosave-state-value='saving'])").wait_for(
+            state="attached"
+        )
+
     def footer_action(self, locator: str):
         page = self.page
+        self.settle()
         footer = page.locator("nav.footer__container")
         if not footer.locator(locator).is_visible():
             footer.locator(".w-dropdown__toggle").click()
