@@ -8,8 +8,10 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
+from delivery.preview import KiosquePreviewMixin
 
-class HomePage(Page):
+
+class HomePage(KiosquePreviewMixin, Page):
     """The site's front page. Sections live under it."""
 
     tagline = models.CharField(

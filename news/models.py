@@ -20,6 +20,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from cms.graphql.types import ImageType, ImageView
+from delivery.preview import KiosquePreviewMixin
 from news.blocks import ArticleBodyBlock
 from news.richtext import plain_text
 
@@ -103,7 +104,7 @@ register_snippet(Author)
 register_snippet(Topic)
 
 
-class SectionPage(Page):
+class SectionPage(KiosquePreviewMixin, Page):
     """A rubrique: groups articles; lives directly under the home page."""
 
     description = models.TextField(
@@ -180,7 +181,7 @@ class RelatedLink(Orderable):
             raise ValidationError({"title": _("Un lien externe doit avoir un titre.")})
 
 
-class ArticlePage(Page):
+class ArticlePage(KiosquePreviewMixin, Page):
     """A news article. Lives only under a rubrique."""
 
     standfirst = models.TextField(
@@ -279,6 +280,8 @@ class ArticlePage(Page):
         GraphQLField("social_image", ImageType, source="social_image_view"),
         GraphQLField("body", lambda: _stream_list(), source="body_blocks"),
         GraphQLField("related_links", lambda: _related_link_list(), source="public_related_links"),
+        GraphQLString("locale", required=True, source="locale_code"),
+        GraphQLField("translations", lambda: _translation_list(), source="public_translations"),
     ]
 
     class Meta:
@@ -333,6 +336,14 @@ class ArticlePage(Page):
 
         return public_related_links(self, info=info)
 
+    def locale_code(self, info=None, **kwargs):
+        return self.locale.language_code
+
+    def public_translations(self, info, **kwargs):
+        from delivery.locales import public_translations
+
+        return public_translations(self, info=info)
+
 
 def reading_time_minutes(body) -> int:
     words = 0
@@ -369,6 +380,12 @@ def _related_link_list():
     from news.graphql import RelatedLinkType
 
     return graphene.NonNull(graphene.List(graphene.NonNull(RelatedLinkType)))
+
+
+def _translation_list():
+    from delivery.locales import translation_list
+
+    return translation_list()
 
 
 def _stream_list():

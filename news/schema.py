@@ -110,6 +110,15 @@ def check_page_size(first: int | None) -> int:
     return first
 
 
+def check_locale(locale: str | None) -> str | None:
+    if locale is None:
+        return None
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    if locale not in codes:
+        raise client_error("BAD_ARGUMENT", f"Unknown locale; use one of: {', '.join(codes)}.")
+    return locale
+
+
 def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
     from django.db.models import Q
 
@@ -135,17 +144,25 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
 
 
 class NewsQuery(graphene.ObjectType):
-    home = graphene.Field(_home_type, description="The requesting site's home page.")
-    sections = graphene.NonNull(
-        graphene.List(graphene.NonNull(_section_type)), description="Live sections, menu order."
+    home = graphene.Field(
+        _home_type, locale=graphene.String(), description="The requesting site's home page."
     )
-    section = graphene.Field(_section_type, slug=graphene.String(required=True))
+    sections = graphene.NonNull(
+        graphene.List(graphene.NonNull(_section_type)),
+        locale=graphene.String(),
+        description="Live sections, menu order.",
+    )
+    section = graphene.Field(
+        _section_type, slug=graphene.String(required=True), locale=graphene.String()
+    )
     article = graphene.Field(
         _article_type,
         url_path=graphene.String(),
         slug=graphene.String(),
         id=graphene.ID(),
-        description="One live, public article by path, slug or id.",
+        locale=graphene.String(),
+        token=graphene.String(description="A preview token: returns the draft it was made for."),
+        description="One live, public article by path, slug or id; or a draft by preview token.",
     )
     articles = graphene.Field(
         graphene.NonNull(ArticleConnection),
@@ -154,15 +171,18 @@ class NewsQuery(graphene.ObjectType):
         author=graphene.String(),
         first=graphene.Int(default_value=20),
         after=graphene.String(),
+        locale=graphene.String(description="Edition language code (fr, en); default: fr."),
         description="Live, public articles, newest first (published date, then id).",
     )
 
     @staticmethod
-    def resolve_home(root, info):
+    def resolve_home(root, info, locale=None):
+        selectors.use_edition(info, check_locale(locale))
         return selectors.public_home(info=info)
 
     @staticmethod
-    def resolve_sections(root, info):
+    def resolve_sections(root, info, locale=None):
+        selectors.use_edition(info, check_locale(locale))
         return list(
             selectors.published_sections(root_path=selectors.site_root(info)).order_by(
                 "menu_order", "title"
@@ -170,17 +190,33 @@ class NewsQuery(graphene.ObjectType):
         )
 
     @staticmethod
-    def resolve_section(root, info, slug):
+    def resolve_section(root, info, slug, locale=None):
         check_text_args(slug=slug)
+        selectors.use_edition(info, check_locale(locale))
         root_path = selectors.site_root(info)
         return selectors.published_sections(root_path=root_path).filter(slug=slug).first()
 
     @staticmethod
-    def resolve_article(root, info, url_path=None, slug=None, id=None):  # noqa: A002
-        given = [arg for arg in (url_path, slug, id) if arg is not None]
+    def resolve_article(
+        root,
+        info,
+        url_path=None,
+        slug=None,
+        id=None,
+        locale=None,
+        token=None,  # noqa: A002
+    ):
+        selectors.use_edition(info, check_locale(locale))
+        given = [arg for arg in (url_path, slug, id, token) if arg is not None]
         if len(given) != 1:
-            raise client_error("BAD_ARGUMENT", "Give exactly one of urlPath, slug or id.")
+            raise client_error("BAD_ARGUMENT", "Give exactly one of urlPath, slug, id or token.")
         check_text_args(urlPath=url_path, slug=slug)
+        if token is not None:
+            from delivery.preview import page_from_token
+
+            draft = page_from_token(token, model=ArticlePage)
+            selectors.use_edition(info, draft.locale.language_code)
+            return selectors.prepare_articles([draft], info=info)[0]
         pk = None
         if id is not None:
             pk = parse_pk(id)
@@ -189,8 +225,11 @@ class NewsQuery(graphene.ObjectType):
         return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
 
     @staticmethod
-    def resolve_articles(root, info, first=20, after=None, section=None, topic=None, author=None):
+    def resolve_articles(
+        root, info, first=20, after=None, section=None, topic=None, author=None, locale=None
+    ):
         check_text_args(section=section, topic=topic, author=author)
+        selectors.use_edition(info, check_locale(locale))
         qs = selectors.published_articles(
             root_path=selectors.site_root(info), section=section, topic=topic, author=author
         )

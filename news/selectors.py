@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
@@ -50,17 +51,61 @@ def _site_root_path(site: Site | None) -> str | None:
     return Page.objects.filter(pk=site.root_page_id).values_list("path", flat=True).first()
 
 
-def site_root(info) -> str | None:
+def use_edition(info, locale: str | None) -> None:
+    """Read the `locale` edition of the site (None: its default one) for the current root field."""
+    _memo(info)["edition"] = locale
+
+
+def site_root(info, locale: str | None = None) -> str | None:
+    """Path of the site's home page, or of its translation in `locale` (an edition's root)."""
     memo = _memo(info)
     if "root_path" not in memo:
         memo["root_path"] = _site_root_path(site_for(info))
-    return memo["root_path"]
+    locale = locale or memo.get("edition")
+    if locale is None or memo["root_path"] is None:
+        return memo["root_path"]
+    key = f"root_path:{locale}"
+    if key not in memo:
+        home = Page.objects.filter(path=memo["root_path"])
+        memo[key] = (
+            Page.objects.filter(
+                translation_key__in=home.values("translation_key"),
+                locale__language_code=locale,
+            )
+            .values_list("path", flat=True)
+            .first()
+        )
+    return memo[key]
 
 
-def published_sections(*, root_path: str | None) -> QuerySet[SectionPage]:
-    qs = SectionPage.objects.live().public()
+def edition_root_paths(info) -> list[str]:
+    """Paths of the site's home page and all its translations."""
+    root_path = site_root(info)
+    if root_path is None:
+        return []
+    home = Page.objects.filter(path=root_path)
+    return list(
+        Page.objects.filter(translation_key__in=home.values("translation_key")).values_list(
+            "path", flat=True
+        )
+    )
+
+
+def exclude_scheduled(qs: QuerySet) -> QuerySet:
+    """Hide pages past their expiry (Wagtail unpublishes them only when its scheduler runs)
+    or not yet due to go live."""
+    now = timezone.now()
+    return qs.exclude(expire_at__lte=now).exclude(Q(live=True) & Q(go_live_at__gt=now))
+
+
+def published_sections(
+    *, root_path: str | None, locale: str | None = None
+) -> QuerySet[SectionPage]:
+    qs = exclude_scheduled(SectionPage.objects.live().public())
     if root_path is None:
         return qs.none()
+    if locale is not None:
+        qs = qs.filter(locale__language_code=locale)
     return qs.filter(path__startswith=root_path, depth=len(root_path) // Page.steplen + 1)
 
 
@@ -70,11 +115,14 @@ def published_articles(
     section: str | None = None,
     topic: str | None = None,
     author: str | None = None,
+    locale: str | None = None,
 ) -> QuerySet[ArticlePage]:
     """Live, public articles of one site whose section is live and public too."""
-    qs = ArticlePage.objects.live().public()
+    qs = exclude_scheduled(ArticlePage.objects.live().public())
     if root_path is None:
         return qs.none()
+    if locale is not None:
+        qs = qs.filter(locale__language_code=locale)
     sections = published_sections(root_path=root_path)
     if section is not None:
         sections = sections.filter(slug=section)
@@ -204,10 +252,10 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
 def public_home(*, info):
     from home.models import HomePage
 
-    site = site_for(info)
-    if site is None:
+    root_path = site_root(info)
+    if root_path is None:
         return None
-    return HomePage.objects.live().public().filter(pk=site.root_page_id).first()
+    return exclude_scheduled(HomePage.objects.live().public()).filter(path=root_path).first()
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
@@ -217,11 +265,11 @@ def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None
     if slug is not None:
         qs = qs.filter(slug=slug)
     if url_path is not None:
-        root = _memo(info).get("root_url_path")
+        key = f"root_url_path:{site_root(info)}"
+        root = _memo(info).get(key)
         if root is None:
-            site = site_for(info)
-            root = Page.objects.filter(pk=site.root_page_id).values_list("url_path", flat=True)
-            root = _memo(info).setdefault("root_url_path", root.first() or "/")
+            root = Page.objects.filter(path=site_root(info)).values_list("url_path", flat=True)
+            root = _memo(info).setdefault(key, root.first() or "/")
         path = "/" + url_path.strip("/") + "/"
         qs = qs.filter(url_path=root.rstrip("/") + path)
     article = qs.first()

@@ -132,7 +132,7 @@ ONE = "query ($slug: String, $urlPath: String, $id: ID) { article(slug: $slug, u
 )
 def test_article_needs_exactly_one_identifier(gql, newsroom, variables):
     error = _single_error(gql.post(ONE, variables), "BAD_ARGUMENT")
-    assert error["message"] == "Give exactly one of urlPath, slug or id."
+    assert error["message"] == "Give exactly one of urlPath, slug, id or token."
 
 
 @pytest.mark.parametrize("pk", ["abc", "-3", "0", "1.5", str(10**30), str(2**63)])

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "news",
     "search",
     "newsletter",
+    "delivery",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -180,7 +181,29 @@ KIOSQUE = {
     "DEFAULT_PAGE_SIZE": 20,
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
+    # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
+    "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
+    "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
+    # Broad queries rank only their most recent matches; totalCount is estimated beyond.
+    "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
 }
+
+# OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
+# (untested here; needs the client package, see docs/search.md).
+if KIOSQUE["SEARCH_BACKEND"] in {"opensearch", "elasticsearch"}:
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": {
+            "opensearch": "wagtail.search.backends.opensearch2",
+            "elasticsearch": "wagtail.search.backends.elasticsearch8",
+        }[KIOSQUE["SEARCH_BACKEND"]],
+        "URLS": env_list("KIOSQUE_SEARCH_URLS") or ["http://127.0.0.1:9200"],
+        "INDEX": env("KIOSQUE_SEARCH_INDEX", "kiosque"),
+        "TIMEOUT": env_int("KIOSQUE_SEARCH_TIMEOUT", 5),
+        "INDEX_SETTINGS": {
+            "settings": {"index": {"analysis": {"analyzer": {"default": {"type": "french"}}}}}
+        },
+    }
+    KIOSQUE["SEARCH_BACKEND"] = "wagtail"
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/graphql/.*$"
@@ -212,3 +235,26 @@ NEWSLETTER = {
 # stalled SMTP server for long. A failed send is retried by `manage.py newsletter_retry`.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # --- end Newsletter ---------------------------------------------------------------------------
+# --- delivery: change feed, webhooks, previews (docs/api.md) ---
+# Tombstones (DELETE entries) older than this are pruned by `manage.py prune_changes`; a client
+# whose cursor predates the pruning gets RESYNC_REQUIRED.
+KIOSQUE_CHANGES_RETENTION_DAYS = env_int("KIOSQUE_CHANGES_RETENTION_DAYS", 30)
+KIOSQUE_WEBHOOKS = {
+    "TIMEOUT_SECONDS": env_int("KIOSQUE_WEBHOOK_TIMEOUT", 5),
+    "MAX_ATTEMPTS": env_int("KIOSQUE_WEBHOOK_MAX_ATTEMPTS", 8),
+    # Retry n waits BACKOFF_SECONDS * 2**(n-1), capped.
+    "BACKOFF_SECONDS": env_int("KIOSQUE_WEBHOOK_BACKOFF", 30),
+    "MAX_BACKOFF_SECONDS": 6 * 3600,
+}
+# Preview tokens are signed with a timestamp; older ones are refused.
+KIOSQUE_PREVIEW_TOKEN_MAX_AGE = env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600)
+# Client URLs: "default", or per host name, or per "host:lang" (e.g. "www.example.fr:en").
+# {SITE_ROOT_URL} and {LOCALE} are filled in. Extra keys: KIOSQUE_PREVIEW_URLS="host:en=https://...,"
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {
+        "default": env("KIOSQUE_PREVIEW_URL", "http://localhost:3000/api/preview"),
+        **dict(item.split("=", 1) for item in env_list("KIOSQUE_PREVIEW_URLS") if "=" in item),
+    },
+    "ENFORCE_TRAILING_SLASH": False,
+}
+# --- end delivery ---

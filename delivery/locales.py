@@ -1,0 +1,41 @@
+"""Editions: the French (default) and English trees of one site, linked by translation keys."""
+
+import graphene
+
+from news import selectors
+
+
+class TranslationType(graphene.ObjectType):
+    class Meta:
+        name = "Translation"
+
+    locale = graphene.String(required=True, description="Language code, e.g. en.")
+    url = graphene.String(required=True, description="Path of the translation in its edition.")
+
+
+def translation_list():
+    return graphene.NonNull(graphene.List(graphene.NonNull(TranslationType)))
+
+
+def public_translations(page, *, info) -> list[TranslationType]:
+    """The page's live, public translations on the requesting site (other editions only)."""
+    from cms.graphql.interfaces import page_path
+
+    memo = selectors._memo(info)
+    if "edition_roots" not in memo:
+        memo["edition_roots"] = selectors.edition_root_paths(info)
+    result = []
+    for root_path in memo["edition_roots"]:
+        if page.path.startswith(root_path):
+            continue
+        found = (
+            selectors.published_articles(root_path=root_path)
+            .filter(translation_key=page.translation_key)
+            .select_related("locale")
+            .first()
+        )
+        if found is not None:
+            url = page_path(found, info)
+            if url is not None:
+                result.append(TranslationType(locale=found.locale.language_code, url=url))
+    return result

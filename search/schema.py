@@ -1,0 +1,118 @@
+"""GraphQL `search`: a connection of live, public articles with score and highlighted excerpt."""
+
+import base64
+import binascii
+import json
+
+import graphene
+from grapple.registry import registry
+
+from cms.graphql.errors import client_error
+from news import selectors as news_selectors
+from news.models import ArticlePage
+from news.schema import PageInfo, check_page_size
+from search import services
+from search.selectors import MAX_RESULTS, SearchInputError, search_articles
+from search.text import clean_query
+
+
+def _article_type():
+    return registry.pages[ArticlePage]
+
+
+class SearchEdge(graphene.ObjectType):
+    cursor = graphene.String(required=True)
+    score = graphene.Float(
+        required=True, description="Relevance; comparable within one result list only."
+    )
+    excerpt = graphene.String(
+        required=True,
+        description="About 200 characters of HTML-escaped text with matched words in <mark>.",
+    )
+    promoted = graphene.Boolean(
+        required=True, description="An editors' pick for this query (listed first)."
+    )
+    node = graphene.Field(graphene.NonNull(_article_type))
+
+
+class SearchConnection(graphene.ObjectType):
+    total_count = graphene.Int(required=True)
+    edges = graphene.NonNull(graphene.List(graphene.NonNull(SearchEdge)))
+    page_info = graphene.NonNull(PageInfo)
+
+
+def encode_cursor(position: int) -> str:
+    raw = json.dumps(["search", position]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, position = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        if kind != "search" or not isinstance(position, int) or not 0 <= position < MAX_RESULTS:
+            raise ValueError
+        return position
+    except (ValueError, TypeError, UnicodeError, binascii.Error, json.JSONDecodeError) as exc:
+        raise client_error(
+            "BAD_CURSOR", "The cursor is not valid; start again without one."
+        ) from exc
+
+
+def _check_slug(value: str | None, name: str) -> None:
+    if value is not None and (len(value) > 255 or clean_query(value) != value):
+        raise client_error("BAD_ARGUMENT", f"`{name}` is not a valid slug.")
+
+
+class SearchQuery(graphene.ObjectType):
+    search = graphene.Field(
+        graphene.NonNull(SearchConnection),
+        query=graphene.String(required=True),
+        section=graphene.String(),
+        topic=graphene.String(),
+        first=graphene.Int(default_value=20),
+        after=graphene.String(),
+        description=(
+            "Live, public articles matching every word of `query` (French stemming, accents and "
+            "case ignored), editors' picks first, then by relevance."
+        ),
+    )
+
+    @staticmethod
+    def resolve_search(root, info, query, first=20, after=None, section=None, topic=None):
+        check_page_size(first)
+        _check_slug(section, "section")
+        _check_slug(topic, "topic")
+        offset = decode_cursor(after) + 1 if after else 0
+        try:
+            results = search_articles(
+                root_path=news_selectors.site_root(info),
+                query=query,
+                section=section,
+                topic=topic,
+            )
+        except SearchInputError as exc:
+            raise client_error("BAD_ARGUMENT", str(exc)) from exc
+        hits = results.hits(offset, first, info=info)
+        total = results.total_count
+        if after is None and results.terms and total:
+            services.record_search(results.query)
+        edges = [
+            {
+                "cursor": encode_cursor(hit.position),
+                "score": hit.score,
+                "excerpt": hit.excerpt,
+                "promoted": hit.promoted,
+                "node": hit.article,
+            }
+            for hit in hits
+        ]
+        end = offset + first
+        return {
+            "total_count": total,
+            "edges": edges,
+            "page_info": {
+                "has_next_page": end < min(total, MAX_RESULTS),
+                "end_cursor": edges[-1]["cursor"] if edges else None,
+            },
+        }

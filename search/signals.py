@@ -1,0 +1,34 @@
+"""Keep the search index in step with publishing. Handlers only call search.services."""
+
+from django.db.models.signals import post_save
+from wagtail.signals import page_published, page_unpublished
+
+from news.models import ArticlePage, Author, Topic
+from search import services
+
+
+def on_published(sender, instance, **kwargs):
+    if isinstance(instance, ArticlePage):
+        services.index_article(instance)
+
+
+def on_unpublished(sender, instance, **kwargs):
+    if isinstance(instance, ArticlePage):
+        services.remove_article(instance.pk)
+
+
+def on_topic_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        services.reindex_topic(instance.pk)
+
+
+def on_author_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
+        services.reindex_author(instance.pk)
+
+
+def connect():
+    page_published.connect(on_published, dispatch_uid="search.on_published")
+    page_unpublished.connect(on_unpublished, dispatch_uid="search.on_unpublished")
+    post_save.connect(on_topic_saved, sender=Topic, dispatch_uid="search.on_topic_saved")
+    post_save.connect(on_author_saved, sender=Author, dispatch_uid="search.on_author_saved")

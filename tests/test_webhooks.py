@@ -1,0 +1,267 @@
+"""Webhooks: queued with the change, signed, sent by the worker with retries and backoff."""
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from wagtail.contrib.redirects.models import Redirect
+
+from delivery import webhooks
+from delivery.models import ChangeLog, WebhookDelivery, WebhookEndpoint
+from tests.factories import make_article, make_section, make_site
+
+SECRET = "un-secret-partage"
+
+
+class Receiver:
+    """A real HTTP endpoint on 127.0.0.1 that checks signatures like a client would."""
+
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.requests = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(
+                    {
+                        "headers": dict(self.headers),
+                        "body": body,
+                        "valid": webhooks.verify(
+                            SECRET,
+                            self.headers.get("X-Kiosque-Timestamp"),
+                            body,
+                            self.headers.get("X-Kiosque-Signature"),
+                        ),
+                    }
+                )
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    servers = []
+
+    def start(*statuses):
+        server = Receiver(statuses)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_webhooks(settings):
+    settings.KIOSQUE_WEBHOOKS = {**settings.KIOSQUE_WEBHOOKS, "TIMEOUT_SECONDS": 2,
+                                 "MAX_ATTEMPTS": 3, "BACKOFF_SECONDS": 30}  # fmt: skip
+
+
+@pytest.fixture
+def monde(db):
+    return make_section(make_site(), "Monde")
+
+
+def endpoint(url, *events):
+    return WebhookEndpoint.objects.create(
+        name="Front", url=url, secret=SECRET, events=list(events)
+    )
+
+
+def work():
+    call_command("run_worker", "--once", verbosity=0)
+
+
+def make_due():
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+
+@pytest.mark.django_db
+def test_a_failed_delivery_is_retried_with_backoff_and_signed_each_time(monde, receiver):
+    server = receiver(500, 200)
+    endpoint(server.url, "article.published")
+    article = make_article(monde, "Publié")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.event == "article.published"
+    assert server.requests == []  # nothing is sent from the publishing request itself
+
+    work()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    assert delivery.last_error == "HTTP 500"
+    wait = delivery.next_attempt_at - timezone.now()
+    assert timedelta(seconds=25) < wait <= timedelta(seconds=30)
+
+    work()  # not due yet
+    assert len(server.requests) == 1
+
+    make_due()
+    work()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("sent", 2, 200)
+    assert len(server.requests) == 2
+    assert all(r["valid"] for r in server.requests)
+    for request in server.requests:
+        assert request["headers"]["X-Kiosque-Event"] == "article.published"
+        assert request["headers"]["X-Kiosque-Delivery"] == str(delivery.pk)
+        assert request["headers"]["X-Kiosque-Signature"].startswith("sha256=")
+    body = json.loads(server.requests[-1]["body"])
+    assert body["event"] == "article.published"
+    assert body["id"] == str(article.pk)
+    assert body["url"] == f"/monde/{article.slug}/"
+
+
+@pytest.mark.django_db
+def test_backoff_doubles_and_gives_up_after_max_attempts(monde, receiver):
+    server = receiver(500, 503, 500, 200)
+    endpoint(server.url, "article.published")
+    make_article(monde, "Jamais reçu")
+    waits = []
+    for _ in range(3):
+        make_due()
+        before = timezone.now()
+        work()
+        delivery = WebhookDelivery.objects.get()
+        waits.append(round((delivery.next_attempt_at - before).total_seconds() / 10) * 10)
+    assert delivery.status == "failed" and delivery.attempts == 3
+    assert waits[:2] == [30, 60]
+    make_due()
+    work()
+    assert len(server.requests) == 3
+
+
+@pytest.mark.django_db
+def test_a_tampered_body_fails_verification():
+    body = b'{"event":"article.published"}'
+    stamp = int(timezone.now().timestamp())
+    signature = webhooks.sign(SECRET, stamp, body)
+    assert webhooks.verify(SECRET, str(stamp), body, signature)
+    assert not webhooks.verify(SECRET, str(stamp), body + b" ", signature)
+    assert not webhooks.verify("autre", str(stamp), body, signature)
+    assert not webhooks.verify(
+        SECRET, str(stamp - 3600), body, webhooks.sign(SECRET, stamp - 3600, body)
+    )
+
+
+@pytest.mark.django_db
+def test_unpublish_delete_and_section_events(monde, receiver):
+    server = receiver()
+    endpoint(server.url, "article.unpublished", "article.deleted", "section.unpublished")
+    gone = make_article(monde, "Dépublié")
+    deleted = make_article(monde, "Supprimé")
+    assert WebhookDelivery.objects.count() == 0  # not subscribed to published events
+    gone.unpublish()
+    deleted.delete()
+    monde.unpublish()
+    events = [(d.event, d.payload["id"]) for d in WebhookDelivery.objects.order_by("pk")]
+    assert events == [
+        ("article.unpublished", str(gone.pk)),
+        ("article.deleted", str(deleted.pk)),
+        ("section.unpublished", str(monde.pk)),
+    ]
+    work()
+    assert len(server.requests) == 3 and all(r["valid"] for r in server.requests)
+
+
+@pytest.mark.django_db
+def test_redirect_changes_are_events(db, receiver):
+    server = receiver()
+    endpoint(server.url, "redirect.changed")
+    redirect = Redirect.objects.create(old_path="/ancien", redirect_link="https://example.org/")
+    redirect.delete()
+    payloads = [d.payload for d in WebhookDelivery.objects.order_by("pk")]
+    assert [(p["oldPath"], p["deleted"]) for p in payloads] == [
+        ("/ancien", False),
+        ("/ancien", True),
+    ]
+
+
+@pytest.mark.django_db
+def test_inactive_endpoints_get_nothing(monde, receiver):
+    server = receiver()
+    hook = endpoint(server.url, "article.published")
+    hook.active = False
+    hook.save()
+    make_article(monde, "Personne n'écoute")
+    assert WebhookDelivery.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_deliveries_are_written_in_the_publishing_transaction(monde, receiver):
+    server = receiver()
+    endpoint(server.url, "article.published")
+    article = make_article(monde, "Annulé", live=False)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.save_revision().publish()
+        assert WebhookDelivery.objects.count() == 1
+        raise RuntimeError("rollback")
+    assert WebhookDelivery.objects.count() == 0
+    assert not ChangeLog.objects.filter(object_id=article.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_endpoint_is_logged_not_raised(monde):
+    endpoint("http://127.0.0.1:9/hook", "article.published")
+    make_article(monde, "Dans le vide")
+    work()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.attempts == 1
+    assert delivery.response_code is None and delivery.last_error
+
+
+@pytest.mark.django_db
+def test_editors_configure_endpoints_and_read_the_log_in_the_admin(client, monde):
+    admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/webhooks/new/",
+        {"name": "Site web", "url": "https://front.example.org/hook", "secret": "s3cret",
+         "events": ["article.published", "redirect.changed"], "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content[:2000]
+    hook = WebhookEndpoint.objects.get(name="Site web")
+    assert hook.events == ["article.published", "redirect.changed"]
+    make_article(monde, "Dans le journal")
+    assert client.get("/admin/webhook_deliveries/").status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert client.get(f"/admin/webhook_deliveries/inspect/{delivery.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_deleting_a_section_tombstones_its_articles_without_resurrecting_private_ones(monde):
+    from wagtail.models import PageViewRestriction
+
+    endpoint("http://127.0.0.1:9/hook", "article.published", "article.deleted")
+    public = make_article(monde, "Public")
+    private = make_article(monde, "Privé")
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+    WebhookDelivery.objects.all().delete()
+    monde.delete()
+    events = sorted((d.event, d.payload["id"]) for d in WebhookDelivery.objects.all())
+    assert events == [("article.deleted", str(public.pk))]
+    kinds = dict(ChangeLog.objects.values_list("object_id", "kind"))
+    assert kinds[public.pk] == kinds[monde.pk] == "DELETE"
+    assert kinds[private.pk] == "DELETE"
