@@ -117,6 +117,46 @@ def browser_page():
             browser.close()
 
 
+FRONTEND = "http://frontend.kiosque.test/preview"
+PREVIEW_QUERY = """
+query ($token: String!) {
+  preview(token: $token) {
+    title
+    ... on ArticlePage {
+      standfirst
+      body { blockType ... on PullQuoteBlock { text } }
+      relatedLinks { title }
+    }
+  }
+}
+"""
+
+
+def fake_frontend(base_url: str):
+    """A Playwright route handler standing in for the newsroom's frontend: it reads the preview
+    token from the URL, asks the API for the draft, and renders the bare minimum."""
+    from html import escape
+    from urllib.parse import parse_qs, urlsplit
+
+    def handle(route):
+        token = parse_qs(urlsplit(route.request.url).query).get("token", [""])[0]
+        draft = graphql(base_url, PREVIEW_QUERY, {"token": token})["preview"]
+        quotes = "".join(
+            f"<blockquote>{escape(b['text'])}</blockquote>"
+            for b in draft["body"]
+            if b["blockType"] == "PullQuoteBlock"
+        )
+        links = "".join(f"<li>{escape(link['title'])}</li>" for link in draft["relatedLinks"])
+        html = (
+            f"<!doctype html><html lang='fr'><meta charset='utf-8'>"
+            f"<h1>{escape(draft['title'])}</h1><p class='standfirst'>"
+            f"{escape(draft['standfirst'])}</p>{quotes}<aside><ul>{links}</ul></aside></html>"
+        )
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    return handle
+
+
 def _jpeg_bytes() -> bytes:
     from PIL import Image as PILImage
 
@@ -223,14 +263,17 @@ class Editor:
         self.shot("lire-aussi")
 
     def preview(self):
+        """Open the preview panel. Previews are headless: Wagtail frames the frontend's preview
+        URL with a signed token, and the frontend asks the API for the draft behind it. The
+        frontend here is a stand-in served by the browser itself (see `fake_frontend`)."""
         page = self.page
         toggle = page.locator("[data-side-panel-toggle='preview']")
         toggle.click()
-        frame = page.frame_locator("iframe#w-preview-iframe")
-        frame.locator("h1", has_text=TITLE).wait_for()
-        assert frame.locator("p.standfirst").inner_text() == STANDFIRST
-        assert frame.locator("section.block-pull_quote", has_text=QUOTE).count() == 1
-        assert frame.locator("aside li", has_text="Le Rhin au plus bas").count() == 1
+        frontend = page.frame_locator("iframe#w-preview-iframe").frame_locator("iframe")
+        frontend.locator("h1", has_text=TITLE).wait_for()
+        assert frontend.locator("p.standfirst").inner_text() == STANDFIRST
+        assert frontend.locator("blockquote", has_text=QUOTE).count() == 1
+        assert frontend.locator("aside li", has_text="Le Rhin au plus bas").count() == 1
         self.shot("preview")
         toggle.click()
 
@@ -327,9 +370,14 @@ def test_a_missing_chromium_fails_on_ci_and_skips_elsewhere(monkeypatch, tmp_pat
 # flushed them.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_editor_writes_previews_and_publishes_an_article_the_api_then_serves(
-    newsroom, live_server, browser_page
+    newsroom, live_server, browser_page, settings
 ):
     base_url = live_server.url
+    settings.WAGTAIL_HEADLESS_PREVIEW = {
+        **getattr(settings, "WAGTAIL_HEADLESS_PREVIEW", {}),
+        "CLIENT_URLS": {"default": FRONTEND},
+    }
+    browser_page.context.route(f"{FRONTEND}**", fake_frontend(base_url))
     editor = Editor(browser_page, base_url)
 
     editor.log_in("claire", PASSWORD)
