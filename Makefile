@@ -41,5 +41,12 @@ bench: install
 fuzz: install
 	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q
 
+# Loopback only, bounded in time; needs PostgreSQL, Redis and wrk (docs/reliability.md).
+loadtest: install
+	$(BIN)/python bench/loadtest.py
+
+faults: install
+	$(BIN)/python bench/faults.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media static var

@@ -1,0 +1,57 @@
+"""gunicorn settings for production; each one can be tuned from the environment.
+
+Run with: gunicorn --config gunicorn.conf.py cms.wsgi
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+# Where to listen: PORT as platforms set it; GUNICORN_BIND overrides (e.g. a unix socket).
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+
+# Workers: WEB_CONCURRENCY as platforms set it; by default two per core, capped, since each
+# worker holds its own database connection and a copy of the app.
+workers = _int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
+# Threads per worker; above 1 gunicorn switches to the threaded worker, useful while requests
+# wait on the database.
+threads = _int("GUNICORN_THREADS", 2)
+worker_class = "gthread" if threads > 1 else "sync"
+wsgi_app = "cms.wsgi:application"
+
+# A request taking longer than this is killed and its worker restarted.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Connections kept open behind a load balancer; shorter than its idle timeout.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Headers too large to be genuine are refused before Django sees them.
+limit_request_field_size = 8190
+
+# Heartbeat files in memory, not on a container's overlay disk.
+_SHM = "/dev/shm"  # noqa: S108 (memory-backed, not a shared temp dir)
+if os.path.isdir(_SHM):
+    worker_tmp_dir = _SHM
+
+# Logs: JSON lines on stdout/stderr (cms.logging), one access line per request with method,
+# path, status, bytes, duration, user agent and X-Request-ID.
+logger_class = "cms.logging.JsonGunicornLogger"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Kept for gunicorn's plain logger; JsonGunicornLogger writes the same fields as JSON.
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}i)s'
+
+# Behind a proxy that sets X-Forwarded-* (Django reads X-Forwarded-Proto, see production.py).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Load the app once in the master: faster starts, less memory through copy-on-write.
+preload_app = True
+# No gunicornc control socket: containers are managed from outside, and several servers on one
+# host (load tests) would fight over the default path.
+control_socket_disable = True
