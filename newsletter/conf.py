@@ -10,7 +10,7 @@ DEFAULTS = {
     # (requests, window in seconds)
     "RATE_LIMIT_PER_IP": (5, 60),
     "RATE_LIMIT_PER_EMAIL": (3, 3600),
-    "RATE_LIMIT_CACHE": "default",
+    "RATE_LIMIT_CACHE": "ratelimit",
     # Number of reverse proxies in front of Kiosque that append to X-Forwarded-For (0: none).
     "TRUSTED_PROXIES": 0,
     # Base URL of Kiosque's own confirmation and unsubscribe pages; falls back to

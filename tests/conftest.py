@@ -20,11 +20,13 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
     # A missing Redis is tested on its own; here it must not break unrelated tests.
-    with contextlib.suppress(Exception):
-        cache.clear()
+    for alias in settings.CACHES:
+        with contextlib.suppress(Exception):
+            caches[alias].clear()
     yield
 
 

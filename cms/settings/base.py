@@ -155,14 +155,21 @@ CACHES = {
 }
 # Redis switches on when REDIS_URL is set.
 # https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+# `default` fails open (an outage means cache misses, not errors); `ratelimit` is strict so that
+# newsletter rate limiting fails closed.
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kiosque-ratelimit",
+}
 if env("REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    _redis = {
         "LOCATION": env("REDIS_URL"),
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "kiosque"),
         "TIMEOUT": 300,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    CACHES["default"] = {"BACKEND": "cms.cache.FailOpenRedisCache", **_redis}
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis}
 
 # HTTP and server-side caching of anonymous GraphQL GETs (docs/performance.md).
 KIOSQUE_CACHE = {

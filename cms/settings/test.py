@@ -16,4 +16,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 if env("REDIS_URL"):
     # Each run gets its own key space so parallel runs on one server do not collide.
-    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "kiosque-test")  # noqa: F405
+    for _alias in ("default", "ratelimit"):
+        CACHES[_alias]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "kiosque-test")  # noqa: F405
