@@ -43,6 +43,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Kiosque <newsletter@localhost>")
 # S3-compatible media storage switches on when AWS_STORAGE_BUCKET_NAME is set.
 # https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 if env("AWS_STORAGE_BUCKET_NAME"):
+    try:
+        import storages.backends.s3  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages[s3] is not installed."
+        ) from exc
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}  # noqa: F405
 
 LOGGING = {
