@@ -3,8 +3,10 @@
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
+from cms.graphql.security import SecureGraphQLMixin
 
-class KiosqueGraphQLView(GraphQLView):
+
+class KiosqueGraphQLView(SecureGraphQLMixin, GraphQLView):
     """Anonymous, read-mostly API: no session or CSRF cookie is needed to query it."""
 
 

@@ -1,0 +1,79 @@
+"""From query text to a validated document, cheapest checks first.
+
+1. token count (regex, no parsing) against MAX_TOKENS;
+2. parse, with graphql-core's own token limit as a backstop;
+3. Kiosque's limit rules (depth, aliases, repeats, cost) and, when introspection is off,
+   the no-introspection rule: all linear in the document;
+4. the GraphQL specification's rules (`specified_rules`), which include the quadratic
+   overlapping-fields check: only documents that passed 3 get here.
+
+The spec rules are never replaced, only preceded: an unknown field is always an error.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+from cms.graphql.limits import QueryLimitsRule, count_tokens, get_limits, limit_error
+
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+
+
+def introspection_enabled() -> bool:
+    return bool(getattr(settings, "KIOSQUE_GRAPHQL_INTROSPECTION", False))
+
+
+def suggestions_enabled() -> bool:
+    """ "Did you mean ...?" hints describe the schema, so they follow introspection."""
+    return introspection_enabled()
+
+
+class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
+    """graphql-core's rule (it leaves `__typename` alone), with an error code."""
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {"code": "INTROSPECTION_DISABLED"}
+        super().report_error(error)
+
+
+def kiosque_rules() -> tuple:
+    rules = [QueryLimitsRule]
+    if not introspection_enabled():
+        rules.append(NoIntrospectionRule)
+    return tuple(rules)
+
+
+def validation_rules() -> tuple:
+    """Every rule a document must pass: the specification's, then Kiosque's."""
+    return (*specified_rules, *kiosque_rules())
+
+
+def document_for(schema: GraphQLSchema, query: str) -> tuple[DocumentNode | None, list]:
+    """Parse and validate `query`; returns (document, []) or (None, errors)."""
+    limits = get_limits()
+    max_tokens = limits["MAX_TOKENS"]
+    if count_tokens(query, max_tokens) > max_tokens:
+        return None, [
+            limit_error("MAX_TOKENS_EXCEEDED", f"The query has more than {max_tokens} tokens.")
+        ]
+    try:
+        document = parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
+    except GraphQLError as error:
+        _set_code(error, PARSE_FAILED)
+        return None, [error]
+    hide = not suggestions_enabled()
+    for rules in (kiosque_rules(), specified_rules):
+        errors = validate(schema, document, rules, hide_suggestions=hide)
+        if errors:
+            for error in errors:
+                _set_code(error, VALIDATION_FAILED)
+            return None, errors
+    return document, []
+
+
+def _set_code(error: GraphQLError, code: str) -> None:
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code}
