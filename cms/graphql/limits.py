@@ -222,6 +222,8 @@ class _Measure:
             value = given.get(arg_name)
             if isinstance(value, VariableNode):
                 value = self.variable_defaults.get(value.name.value)
+                if value is None:
+                    return self.max_size
             if isinstance(value, IntValueNode):
                 return self._clamp(int(value.value))
             if value is None and field_def is not None and arg_name in field_def.args:
