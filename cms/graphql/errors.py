@@ -26,9 +26,15 @@ def client_error(code: str, message: str) -> GraphQLError:
 def is_client_error(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None:
-        # Built by graphql-core while parsing, validating or coercing input, or by Kiosque.
+        # Built by graphql-core while parsing or validating, or by Kiosque.
         return True
-    return isinstance(original, GraphQLError) and bool((original.extensions or {}).get("code"))
+    if not isinstance(original, GraphQLError):
+        return False
+    if (original.extensions or {}).get("code"):
+        return True
+    # Without a path the error came before execution: graphql-core's report on the
+    # request's variables. With one, a resolver raised it without meaning to.
+    return error.path is None
 
 
 def format_error(error: Exception) -> dict:

@@ -90,7 +90,7 @@ class SecureGraphQLMixin:
             return {"query": _decoded_body(request)}
         if content_type in FORM_TYPES:
             return request.POST
-        if request.method == "POST":
+        if request.method == "POST" and content_type:
             raise RequestError(
                 415,
                 "UNSUPPORTED_MEDIA_TYPE",

@@ -2,7 +2,6 @@
 
 import graphene
 from django.conf import settings
-from graphql import GraphQLError
 
 from cms.graphql.errors import client_error
 
@@ -62,7 +61,7 @@ class ImageType(graphene.ObjectType):
                 f"srcSet sizes must be among {widths}; got {bad}.",
             )
         if len(sizes) > len(widths):
-            raise GraphQLError("Too many sizes.")
+            raise client_error("BAD_ARGUMENT", f"srcSet takes at most {len(widths)} sizes.")
         parts = []
         for size in sorted(set(sizes)):
             rendition = view.image.get_rendition(f"width-{size}")
