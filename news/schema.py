@@ -69,7 +69,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         ) from exc
 
 
-def check_page_size(first: int) -> int:
+def check_page_size(first: int | None) -> int:
+    if first is None:  # an explicit `first: null` means the default
+        return settings.KIOSQUE["DEFAULT_PAGE_SIZE"]
     maximum = settings.KIOSQUE["MAX_PAGE_SIZE"]
     if not 1 <= first <= maximum:
         raise client_error("BAD_ARGUMENT", f"`first` must be between 1 and {maximum}.")
@@ -79,7 +81,7 @@ def check_page_size(first: int) -> int:
 def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
     from django.db.models import Q
 
-    check_page_size(first)
+    first = check_page_size(first)
     page_qs = qs
     if after:
         published_at, pk = decode_cursor(after)

@@ -103,6 +103,12 @@ def test_malformed_cursors_get_one_stable_message(gql, site, cursor):
     assert not PYTHON_TEXT.search(json.dumps(payload))
 
 
+def test_explicit_null_arguments_mean_their_default(gql, site):
+    """Found by the fuzz test: `first: null` reached a comparison with None."""
+    data = gql.data("{ articles(first: null, after: null, section: null) { totalCount } }")
+    assert data["articles"]["totalCount"] == 1
+
+
 def test_graphql_errors_keep_their_standard_messages_with_a_code(gql, site):
     payload = gql.query("{ sections { title }")
     assert payload["errors"][0]["message"].startswith("Syntax Error:")
