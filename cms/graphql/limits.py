@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -239,15 +240,33 @@ class _Measure:
         return min(max(value, 1), self.max_size)
 
 
+def check_operation(schema, operation: OperationDefinitionNode, get_fragment, limits=None):
+    """The limit errors of one operation (an empty list when it is within every limit)."""
+    limits = limits or get_limits()
+    root_type = schema.get_root_type(operation.operation)
+    measure = _Measure(schema, operation, get_fragment, limits)
+    cost = measure.selection_set(operation.selection_set, root_type, 0, 1, None, (), Counter())
+    return _violations(measure, cost, limits, operation)
+
+
+def check_document(schema, document) -> list[GraphQLError]:
+    """Limit errors for every operation of a parsed document, without a validation pass."""
+    limits = get_limits()
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    errors = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            errors += check_operation(schema, definition, fragments.get, limits)
+    return errors
+
+
 class QueryLimitsRule(ValidationRule):
-    """Refuses operations over the configured depth, alias, repeat and cost limits."""
+    """The same limits as a graphql-core validation rule, for `validate(..., rules)` users."""
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any):
-        limits = get_limits()
-        root_type = self.context.schema.get_root_type(node.operation)
-        measure = _Measure(self.context.schema, node, self.context.get_fragment, limits)
-        cost = measure.selection_set(node.selection_set, root_type, 0, 1, None, (), Counter())
-        for error in _violations(measure, cost, limits, node):
+        for error in check_operation(self.context.schema, node, self.context.get_fragment):
             self.report_error(error)
         return SKIP
 
@@ -296,7 +315,9 @@ def _violations(measure: _Measure, cost: int, limits, node) -> list[GraphQLError
 
 def operation_cost(schema, document, operation_name: str | None = None) -> int:
     """The estimated cost of one operation of a parsed document (used by tests and docs)."""
-    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
             continue
@@ -313,6 +334,7 @@ def operation_cost(schema, document, operation_name: str | None = None) -> int:
 __all__ = [
     "DEFAULT_LIMITS",
     "QueryLimitsRule",
+    "check_document",
     "count_tokens",
     "get_limits",
     "operation_cost",

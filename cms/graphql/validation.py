@@ -2,8 +2,8 @@
 
 1. token count (regex, no parsing) against MAX_TOKENS;
 2. parse, with graphql-core's own token limit as a backstop;
-3. Kiosque's limit rules (depth, aliases, repeats, cost) and, when introspection is off,
-   the no-introspection rule: all linear in the document;
+3. Kiosque's limits (depth, aliases, repeats, cost), walked over the operations directly,
+   then, when introspection is off, the no-introspection rule: all linear in the document;
 4. the GraphQL specification's rules (`specified_rules`), which include the quadratic
    overlapping-fields check: only documents that passed 3 get here.
 
@@ -16,7 +16,13 @@ from django.conf import settings
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
-from cms.graphql.limits import QueryLimitsRule, count_tokens, get_limits, limit_error
+from cms.graphql.limits import (
+    QueryLimitsRule,
+    check_document,
+    count_tokens,
+    get_limits,
+    limit_error,
+)
 
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -64,13 +70,17 @@ def document_for(schema: GraphQLSchema, query: str) -> tuple[DocumentNode | None
     except GraphQLError as error:
         _set_code(error, PARSE_FAILED)
         return None, [error]
+    # The limits walk the operations directly: a validation pass would visit every node.
+    errors = check_document(schema, document)
     hide = not suggestions_enabled()
-    for rules in (kiosque_rules(), specified_rules):
-        errors = validate(schema, document, rules, hide_suggestions=hide)
-        if errors:
-            for error in errors:
-                _set_code(error, VALIDATION_FAILED)
-            return None, errors
+    if not errors and not introspection_enabled():
+        errors = validate(schema, document, (NoIntrospectionRule,), hide_suggestions=hide)
+    if not errors:
+        errors = validate(schema, document, specified_rules, hide_suggestions=hide)
+    if errors:
+        for error in errors:
+            _set_code(error, VALIDATION_FAILED)
+        return None, errors
     return document, []
 
 
