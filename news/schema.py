@@ -50,6 +50,9 @@ class ArticleConnection(graphene.ObjectType):
         return connection["queryset"].count()
 
 
+MAX_DB_ID = 2**63 - 1
+
+
 def encode_cursor(article: ArticlePage) -> str:
     raw = json.dumps([article.published_at.isoformat(), article.pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -60,7 +63,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         padded = cursor + "=" * (-len(cursor) % 4)
         published, pk = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         published_at = datetime.fromisoformat(published)
-        if not isinstance(pk, int) or pk < 1 or published_at.tzinfo is None:
+        if not isinstance(pk, int) or not 1 <= pk <= MAX_DB_ID or published_at.tzinfo is None:
             raise ValueError
         return published_at, pk
     except (ValueError, TypeError, UnicodeError, binascii.Error, json.JSONDecodeError) as exc:
@@ -152,6 +155,8 @@ class NewsQuery(graphene.ObjectType):
             try:
                 pk = int(id)
             except ValueError:
+                return None
+            if not 1 <= pk <= MAX_DB_ID:  # beyond a bigint, PostgreSQL raises
                 return None
         return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
 

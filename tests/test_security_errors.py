@@ -109,6 +109,36 @@ def test_explicit_null_arguments_mean_their_default(gql, site):
     assert data["articles"]["totalCount"] == 1
 
 
+@pytest.mark.parametrize(
+    "query, variables",
+    [
+        ('{ article(slug: "a\\u0000b") { title } }', None),
+        ('{ section(slug: "a\\u{0}b") { title } }', None),
+        ("query($s: String!) { section(slug: $s) { title } }", {"s": "monde\x00"}),
+        ("query($t: String) { articles(topic: $t) { totalCount } }", {"t": "\x00"}),
+    ],
+)
+def test_nul_characters_in_arguments_are_refused(gql, site, query, variables):
+    """Found by the fuzz test on PostgreSQL, which refuses NUL in text values."""
+    payload = gql.query(query, variables)
+    assert codes(payload) == ["BAD_USER_INPUT"]
+    assert payload["errors"][0]["message"] == (
+        "Text arguments must not contain NUL (U+0000) characters."
+    )
+
+
+def test_ids_and_cursors_beyond_a_bigint_are_not_found(gql, site):
+    """PostgreSQL raises on integers beyond 64 bits; they can match nothing anyway."""
+    assert gql.data('{ article(id: "99999999999999999999") { title } }') == {"article": None}
+    import base64
+
+    cursor = base64.urlsafe_b64encode(b'["2026-01-01T00:00:00+00:00", 99999999999999999999]')
+    payload = gql.query(
+        "query($c: String) { articles(after: $c) { totalCount } }", {"c": cursor.decode()}
+    )
+    assert codes(payload) == ["BAD_CURSOR"]
+
+
 def test_graphql_errors_keep_their_standard_messages_with_a_code(gql, site):
     payload = gql.query("{ sections { title }")
     assert payload["errors"][0]["message"].startswith("Syntax Error:")

@@ -19,7 +19,7 @@ from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 
 from cms.graphql.errors import format_error
 from cms.graphql.limits import get_limits
-from cms.graphql.validation import document_for, suggestions_enabled
+from cms.graphql.validation import document_for, nul_errors, suggestions_enabled
 
 JSON = "application/json"
 FORM_TYPES = ("application/x-www-form-urlencoded",)
@@ -127,6 +127,8 @@ class SecureGraphQLMixin:
             raise _bad_request("Must provide query string.")
         schema = self.schema.graphql_schema
         document, errors = document_for(schema, query)
+        if not errors:
+            errors = nul_errors(query, document, variables)
         if errors:
             return ExecutionResult(data=None, errors=errors)
         operation_ast = get_operation_ast(document, operation_name)

@@ -13,7 +13,16 @@ The spec rules are never replaced, only preceded: an unknown field is always an 
 from __future__ import annotations
 
 from django.conf import settings
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    Node,
+    StringValueNode,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms.graphql.limits import (
@@ -82,6 +91,44 @@ def document_for(schema: GraphQLSchema, query: str) -> tuple[DocumentNode | None
             _set_code(error, VALIDATION_FAILED)
         return None, errors
     return document, []
+
+
+def nul_errors(query: str, document: DocumentNode, variables) -> list[GraphQLError]:
+    """NUL characters in text arguments: PostgreSQL refuses them in text, so refuse them here."""
+    found = _has_nul(variables)
+    # A NUL can only be written as a unicode escape: walk the document only if one is there.
+    if not found and "\\u" in query:
+        found = any(
+            isinstance(node, StringValueNode) and "\x00" in node.value for node in _walk(document)
+        )
+    if not found:
+        return []
+    return [
+        limit_error("BAD_USER_INPUT", "Text arguments must not contain NUL (U+0000) characters.")
+    ]
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        for key in node.keys:
+            child = getattr(node, key, None)
+            if isinstance(child, Node):
+                stack.append(child)
+            elif isinstance(child, tuple | list):
+                stack.extend(c for c in child if isinstance(c, Node))
 
 
 def _set_code(error: GraphQLError, code: str) -> None:
