@@ -92,7 +92,7 @@ def test_errors_raised_on_purpose_reach_the_client(gql, site):
 
 @pytest.mark.parametrize(
     "cursor",
-    ["", "====", "W10", "WzEsMl0", "WyJub3QtYS1kYXRlIiwgMV0", "WyIyMDI2LTAxLTAxIiwgLTFd", "\x00"],
+    ["", "====", "W10", "WzEsMl0", "WyJub3QtYS1kYXRlIiwgMV0", "WyIyMDI2LTAxLTAxIiwgLTFd", "\x01"],
 )
 def test_malformed_cursors_get_one_stable_message(gql, site, cursor):
     payload = gql.query("query($c: String) { articles(after: $c) { totalCount } }", {"c": cursor})
