@@ -211,6 +211,13 @@ def test_malformed_requests_get_a_clean_4xx(client, db, case):
     assert not PYTHON_TEXT.search(response.content.decode())
 
 
+def test_form_bodies_with_too_many_fields_are_a_clean_400(client, db):
+    body = "&".join(f"f{i}=1" for i in range(1200))
+    response = post_raw(client, body, "application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert codes(response.json()) == ["BAD_REQUEST"]
+
+
 def test_bad_content_length_is_a_clean_400(client, db):
     response = post_raw(client, "{}", CONTENT_LENGTH="abc")
     assert response.status_code == 400

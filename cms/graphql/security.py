@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection, transaction
 from django.http import HttpResponse
 from graphene_django.constants import MUTATION_ERRORS_FLAG
@@ -89,7 +90,10 @@ class SecureGraphQLMixin:
         if content_type == "application/graphql":
             return {"query": _decoded_body(request)}
         if content_type in FORM_TYPES:
-            return request.POST
+            try:
+                return request.POST
+            except SuspiciousOperation:  # too many fields, for one
+                raise _bad_request("The form body could not be read.") from None
         if request.method == "POST" and content_type:
             raise RequestError(
                 415,

@@ -179,6 +179,8 @@ KIOSQUE = {
     "DEFAULT_PAGE_SIZE": 20,
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
+    # Age in seconds after which a preview token is refused.
+    "PREVIEW_TOKEN_MAX_AGE": env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600),
 }
 
 # Abuse limits of the public GraphQL endpoint; docs/security.md explains each one.
