@@ -159,6 +159,22 @@ def test_depth_is_counted_through_fragments(gql, site, no_cost_limit):
     assert codes(gql.query(query)) == ["MAX_DEPTH_EXCEEDED"]
 
 
+@pytest.mark.parametrize("introspection", [True, False])
+def test_deeply_nested_introspection_is_refused(gql, db, settings, introspection):
+    settings.KIOSQUE_GRAPHQL_INTROSPECTION = introspection
+    inner = "name"
+    for _ in range(30):
+        inner = f"ofType {{ {inner} }}"
+    payload = gql.query(f"{{ __schema {{ types {{ fields {{ type {{ {inner} }} }} }} }} }}")
+    assert "MAX_DEPTH_EXCEEDED" in codes(payload)
+
+
+def test_long_fragment_chains_are_refused_cleanly(gql, db):
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(80))
+    payload = gql.query(f"{{ ...F0 }} {chain} fragment F80 on Query {{ __typename }}")
+    assert codes(payload) == ["QUERY_COST_EXCEEDED"]
+
+
 def test_depth_limit_is_configurable(gql, site, settings):
     settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "MAX_DEPTH": 3}
     assert "errors" not in gql.query("{ articles { edges { cursor } } }")

@@ -50,6 +50,8 @@ SIZE_ARGUMENTS = ("first", "limit", "last")
 CONNECTION_LISTS = ("edges", "nodes")
 # Flat cost of one `__schema` selection (when introspection is enabled).
 INTROSPECTION_COST = 1000
+# Nesting allowed inside `__schema` / `__type`, which the depth limit does not count.
+INTROSPECTION_MAX_DEPTH = 20
 # Fragments nested deeper than this are refused outright (legit queries nest a few).
 MAX_FRAGMENT_NESTING = 50
 
@@ -164,13 +166,20 @@ class _Measure:
         self.repeats = max(self.repeats, names[response_name])
         if name == "__typename":
             return 0
+        # Introspection subtrees are walked at negative depths: they have a limit of their
+        # own (the type references of GraphiQL's query nest about 12 levels).
         introspection = name.startswith("__") or depth < 0
-        field_depth = depth if introspection else depth + 1
-        if not introspection:
+        if introspection:
+            field_depth = min(depth, 0) - 1
+            if -field_depth > INTROSPECTION_MAX_DEPTH:
+                self.depth = max(self.depth, self.max_depth + 1)
+                return mult
+        else:
+            field_depth = depth + 1
             self.depth = max(self.depth, field_depth)
         if node.selection_set is None:
             return mult
-        if not introspection and field_depth > self.max_depth:
+        if field_depth > self.max_depth:
             return mult  # already over the limit: no need to look deeper
         field_def = self._field_def(parent_type, name)
         field_type = field_def.type if field_def is not None else None
@@ -191,11 +200,10 @@ class _Measure:
         elif size is not None:
             child_pending = size
         child_type = get_named_type(field_type) if field_type is not None else None
-        # Introspection subtrees are walked at depth -1 so they never count towards depth.
         return mult + self.selection_set(
             node.selection_set,
             child_type,
-            -1 if introspection else field_depth,
+            field_depth,
             child_mult,
             child_pending,
             stack,
@@ -245,7 +253,10 @@ def check_operation(schema, operation: OperationDefinitionNode, get_fragment, li
     limits = limits or get_limits()
     root_type = schema.get_root_type(operation.operation)
     measure = _Measure(schema, operation, get_fragment, limits)
-    cost = measure.selection_set(operation.selection_set, root_type, 0, 1, None, (), Counter())
+    try:
+        cost = measure.selection_set(operation.selection_set, root_type, 0, 1, None, (), Counter())
+    except RecursionError:  # only with limits configured far beyond their defaults
+        measure.too_complex, cost = True, 0
     return _violations(measure, cost, limits, operation)
 
 
