@@ -138,3 +138,26 @@ def assert_no_hidden_marker(payload) -> None:
     text = str(payload)
     leaked = [marker for marker in HIDDEN_MARKERS if marker in text]
     assert not leaked, f"hidden content leaked: {leaked}"
+
+
+def select_all(schema, type_, depth: int, prefix: str = "") -> str:
+    """A selection of every field reachable from `type_` down to `depth` (fields with
+    required arguments skipped). Fields under type conditions get per-type aliases so that
+    fields of one name with different types never conflict."""
+    from graphql import get_named_type, is_abstract_type, is_leaf_type, is_non_null_type
+
+    type_ = get_named_type(type_)
+    if is_leaf_type(type_):
+        return ""
+    parts = ["__typename"]
+    if depth > 0:
+        for name, field in getattr(type_, "fields", {}).items():
+            if any(is_non_null_type(arg.type) for arg in field.args.values()):
+                continue
+            alias = f"{prefix}{name}: " if prefix else ""
+            parts.append(f"{alias}{name} {select_all(schema, field.type, depth - 1)}".strip())
+        if is_abstract_type(type_):
+            for possible in schema.get_possible_types(type_):
+                inner = select_all(schema, possible, depth, prefix=f"{possible.name}_")
+                parts.append(f"... on {possible.name} {inner}")
+    return "{ " + " ".join(parts) + " }"

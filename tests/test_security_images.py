@@ -50,10 +50,12 @@ def test_srcset_refuses_sizes_outside_the_allow_list(gql, article, sizes, settin
     assert Rendition.objects.count() == before
 
 
-def test_srcset_refuses_too_many_sizes(gql, article):
-    payload = gql.query(QUERY, {"sizes": [320] * 8})
-    assert codes(payload) == ["BAD_ARGUMENT"]
-    assert payload["errors"][0]["message"] == "srcSet takes at most 7 sizes."
+def test_repeated_sizes_collapse(gql, article):
+    data = gql.data(QUERY, {"sizes": [320] * 7 + [640] * 7})
+    srcset = data["article"]["leadImage"]["srcSet"]
+    assert len(srcset.split(", ")) == 2 and srcset.count(" 320w") == 1
+    written = Rendition.objects.filter(filter_spec__startswith="width-")
+    assert sorted(written.values_list("filter_spec", flat=True)) == ["width-320", "width-640"]
 
 
 def test_only_allow_listed_renditions_are_ever_written(gql, article):
