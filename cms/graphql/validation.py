@@ -104,7 +104,7 @@ def nul_errors(query: str, document: DocumentNode, variables) -> list[GraphQLErr
     if not found:
         return []
     return [
-        limit_error("BAD_USER_INPUT", "Text arguments must not contain NUL (U+0000) characters.")
+        limit_error("BAD_ARGUMENT", "Text arguments must not contain NUL characters (U+0000).")
     ]
 
 
