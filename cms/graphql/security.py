@@ -131,11 +131,14 @@ class SecureGraphQLMixin:
             raise _bad_request("Must provide query string.")
         schema = self.schema.graphql_schema
         document, errors = document_for(schema, query)
-        if not errors:
-            errors = nul_errors(query, document, variables)
         if errors:
             return ExecutionResult(data=None, errors=errors)
         operation_ast = get_operation_ast(document, operation_name)
+        if operation_ast is None or operation_ast.operation == OperationType.QUERY:
+            # Query arguments are database lookups; mutations validate their own input.
+            errors = nul_errors(query, document, variables)
+            if errors:
+                return ExecutionResult(data=None, errors=errors)
         if (
             request.method.lower() == "get"
             and operation_ast is not None
