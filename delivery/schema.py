@@ -11,7 +11,7 @@ from django.db.models import Q
 from cms.graphql.errors import client_error
 from delivery.models import ChangeLog, FeedState
 from news import selectors
-from news.schema import check_locale, check_page_size
+from news.schema import MAX_PK, check_locale, check_page_size
 
 
 class ChangeKindEnum(graphene.Enum):
@@ -57,7 +57,7 @@ def decode_change_cursor(cursor: str) -> int:
         if not text.startswith(CURSOR_PREFIX):
             raise ValueError
         seq = int(text[len(CURSOR_PREFIX) :])
-        if seq < 0:
+        if not 0 <= seq <= MAX_PK:
             raise ValueError
         return seq
     except (ValueError, UnicodeError, binascii.Error) as exc:
@@ -67,7 +67,7 @@ def decode_change_cursor(cursor: str) -> int:
 
 
 def changes(info, *, since: str | None, first: int, locale: str | None) -> dict:
-    check_page_size(first)
+    first = check_page_size(first)
     selectors.use_edition(info, check_locale(locale))
     root_path = selectors.site_root(info)
     after = decode_change_cursor(since) if since else 0
@@ -128,10 +128,13 @@ def _decode_redirect_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii"))
         stamp, pk = json.loads(raw)
         updated_at = datetime.fromisoformat(stamp)
-        if not isinstance(pk, int) or updated_at.tzinfo is None:
+        # bool is an int subclass; ids past 64 bits would fail inside the database.
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 1 <= pk <= MAX_PK:
+            raise ValueError
+        if updated_at.tzinfo is None:
             raise ValueError
         return updated_at, pk
-    except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
+    except (ValueError, TypeError, OverflowError, UnicodeError, binascii.Error) as exc:
         raise client_error(
             "BAD_CURSOR", "The cursor is not valid; start again without one."
         ) from exc
@@ -142,7 +145,7 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
 
     from delivery.models import RedirectStamp
 
-    check_page_size(first)
+    first = check_page_size(first)
     selectors.use_edition(info, None)
     site = selectors.site_for(info)
     root_path = selectors.site_root(info)

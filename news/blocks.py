@@ -11,7 +11,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.graphql.types import ImageType, ImageView
-from news.richtext import render_rich_text
+from news.richtext import render_rich_text, safe_url
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
@@ -102,15 +102,18 @@ class EmbedBodyBlock(blocks.StructBlock):
     caption = blocks.CharBlock(required=False, max_length=500, label=_("Légende"))
 
     graphql_fields = [
-        GraphQLString("url", required=True),
+        GraphQLString("url", required=True, source="get_url"),
         GraphQLString("caption", required=True),
         GraphQLString("provider", required=True, source="get_provider"),
     ]
 
+    def get_url(self, info, values, **kwargs):
+        return safe_url(values["url"])
+
     def get_provider(self, info, values, **kwargs):
         from news.embeds import provider_for_url
 
-        return provider_for_url(values["url"])
+        return provider_for_url(safe_url(values["url"]))
 
     class Meta:
         icon = "media"

@@ -4,6 +4,8 @@ Sanitising on the way out (not only in the editor) matters because text also arr
 imports and the ORM, where the editor's whitelist never ran.
 """
 
+from urllib.parse import urlsplit
+
 import nh3
 from django.utils.html import escape
 from wagtail.models import Page
@@ -23,6 +25,8 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Plain URL fields (related links, embeds) end up in href and src attributes.
+LINK_URL_SCHEMES = {"http", "https"}
 
 
 def sanitise_html(html: str) -> str:
@@ -128,3 +132,17 @@ def plain_text(value: RichText | str | None) -> str:
         return ""
     source = value.source if isinstance(value, RichText) else str(value)
     return nh3.clean(source, tags=set())
+
+
+def safe_url(url: str | None) -> str:
+    """`url` if it is an absolute http(s) URL, else "" (stored URLs skip form validation)."""
+    url = (url or "").strip()
+    if not url or any(ord(ch) < 32 for ch in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in LINK_URL_SCHEMES or not parts.hostname:
+        return ""
+    return url

@@ -50,6 +50,9 @@ class ArticleConnection(graphene.ObjectType):
         return connection["queryset"].count()
 
 
+MAX_DB_ID = 2**63 - 1
+
+
 def encode_cursor(article: ArticlePage) -> str:
     raw = json.dumps([article.published_at.isoformat(), article.pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -226,6 +229,8 @@ class NewsQuery(graphene.ObjectType):
         if id is not None:
             pk = parse_pk(id)
             if pk is None:
+                return None
+            if not 1 <= pk <= MAX_DB_ID:  # beyond a bigint, PostgreSQL raises
                 return None
         return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
 

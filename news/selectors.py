@@ -22,7 +22,7 @@ from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news.graphql import PublicRelatedLink
 from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage
-from news.richtext import page_link_ids
+from news.richtext import page_link_ids, safe_url
 
 # Per-request memo, kept on the request object so nothing leaks between requests.
 _MEMO = "_kiosque_memo"
@@ -576,8 +576,8 @@ def public_related_links(article: ArticlePage, *, info) -> list[PublicRelatedLin
                     page=target,
                 )
             )
-        elif link.url:
-            links.append(PublicRelatedLink(title=link.title or link.url, url=link.url))
+        elif safe_url(link.url):
+            links.append(PublicRelatedLink(title=link.title or link.url, url=link.url.strip()))
     return links
 
 

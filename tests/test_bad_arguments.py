@@ -178,3 +178,29 @@ def test_get_answers_like_post(client, gql, newsroom):
     assert response.status_code == 200
     assert response.json() == {"data": gql.data(query)}
     assert response.json()["data"]["articles"]["edges"][0]["node"]["slug"] == "article-2"
+
+
+@pytest.mark.parametrize(
+    "cursor_json",
+    [
+        '["2026-03-02T08:00:00+00:00", 100000000000000000000000000000]',
+        '["2026-03-02T08:00:00+00:00", true]',
+    ],
+    ids=["huge-id", "boolean-id"],
+)
+def test_redirect_cursors_with_ids_no_row_can_have_are_refused(gql, newsroom, cursor_json):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(cursor_json.encode()).decode().rstrip("=")
+    response = gql.post(
+        "query ($a: String) { redirects(after: $a) { edges { cursor } } }", {"a": cursor}
+    )
+    _single_error(response, "BAD_CURSOR")
+
+
+def test_redirects_and_changes_accept_an_explicit_null_page_size(gql, newsroom):
+    data = gql.data(
+        "{ redirects(first: null) { edges { cursor } } changes(first: null) { hasMore } }"
+    )
+    assert data["redirects"]["edges"] == []
+    assert data["changes"]["hasMore"] is False

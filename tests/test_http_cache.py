@@ -79,8 +79,6 @@ def site(db):
     )  # fmt: skip
     # No alt text of its own: the image title stands in, so image edits show.
     ArticlePage.objects.filter(pk=article.pk).update(lead_image_alt="")
-    # make_article's topics live on the in-memory instance only; store the row directly.
-    ArticlePage.topics.through.objects.create(articlepage=article, topic=topic)
     return {"home": home, "section": section, "other": other, "article": article,
             "author": author, "topic": topic, "image": image}  # fmt: skip
 

@@ -33,14 +33,8 @@ query ($q: String!, $section: String, $topic: String, $first: Int, $after: Strin
 """
 
 
-def article(section, title, *, topics=(), **kwargs):
-    """make_article, with the topics saved (the shared factory keeps them in memory only)."""
-    page = make_article(section, title, **kwargs)
-    if topics:
-        page.topics.set(topics)
-        page.save_revision().publish()
-        page.refresh_from_db()
-    return page
+def article(section, title, **kwargs):
+    return make_article(section, title, **kwargs)
 
 
 def _backends():

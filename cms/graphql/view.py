@@ -5,6 +5,7 @@ from graphene_django.views import GraphQLView
 
 from cms.graphql import cache as http_cache
 from cms.graphql import documents, persisted
+from cms.graphql.security import SecureGraphQLMixin
 
 # graphene-django wraps dispatch in ensure_csrf_cookie, which sets a cookie and `Vary: Cookie`
 # on every response and so defeats every HTTP cache; the API needs no CSRF cookie.
@@ -12,7 +13,7 @@ _dispatch_without_csrf_cookie = GraphQLView.dispatch.__wrapped__
 documents.install()
 
 
-class KiosqueGraphQLView(GraphQLView):
+class KiosqueGraphQLView(SecureGraphQLMixin, GraphQLView):
     """Anonymous, read-mostly API: no session or CSRF cookie is needed to query it."""
 
     def dispatch(self, request, *args, **kwargs):

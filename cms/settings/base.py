@@ -246,6 +246,8 @@ KIOSQUE = {
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
     # Broad queries rank only their most recent matches; totalCount is estimated beyond.
     "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
+    # Age in seconds after which a preview token is refused.
+    "PREVIEW_TOKEN_MAX_AGE": env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600),
 }
 
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
@@ -264,6 +266,19 @@ if KIOSQUE["SEARCH_BACKEND"] in {"opensearch", "elasticsearch"}:
         },
     }
     KIOSQUE["SEARCH_BACKEND"] = "wagtail"
+
+# Abuse limits of the public GraphQL endpoint; docs/security.md explains each one.
+KIOSQUE_LIMITS = {
+    "MAX_BODY_BYTES": env_int("KIOSQUE_MAX_BODY_BYTES", 64 * 1024),
+    "MAX_TOKENS": env_int("KIOSQUE_MAX_TOKENS", 5000),
+    "MAX_DEPTH": env_int("KIOSQUE_MAX_DEPTH", 10),
+    "MAX_ALIASES": env_int("KIOSQUE_MAX_ALIASES", 30),
+    "MAX_FIELD_REPEATS": env_int("KIOSQUE_MAX_FIELD_REPEATS", 10),
+    "MAX_COST": env_int("KIOSQUE_MAX_COST", 20000),
+    "LIST_SIZE_ESTIMATE": env_int("KIOSQUE_LIST_SIZE_ESTIMATE", 10),
+}
+# Schema introspection and "did you mean" hints; production turns them off unless asked.
+KIOSQUE_GRAPHQL_INTROSPECTION = env_bool("KIOSQUE_GRAPHQL_INTROSPECTION", True)
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/graphql/.*$"
