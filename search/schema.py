@@ -10,7 +10,7 @@ from grapple.registry import registry
 from cms.graphql.errors import client_error
 from news import selectors as news_selectors
 from news.models import ArticlePage
-from news.schema import PageInfo, check_page_size
+from news.schema import PageInfo, check_locale, check_page_size
 from search import services
 from search.selectors import MAX_RESULTS, SearchInputError, search_articles
 from search.text import clean_query
@@ -72,6 +72,7 @@ class SearchQuery(graphene.ObjectType):
         topic=graphene.String(),
         first=graphene.Int(default_value=20),
         after=graphene.String(),
+        locale=graphene.String(),
         description=(
             "Live, public articles matching every word of `query` (French stemming, accents and "
             "case ignored), editors' picks first, then by relevance."
@@ -79,8 +80,11 @@ class SearchQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_search(root, info, query, first=20, after=None, section=None, topic=None):
-        check_page_size(first)
+    def resolve_search(
+        root, info, query, first=20, after=None, section=None, topic=None, locale=None
+    ):
+        first = check_page_size(first)
+        news_selectors.use_edition(info, check_locale(locale))
         _check_slug(section, "section")
         _check_slug(topic, "topic")
         offset = decode_cursor(after) + 1 if after else 0

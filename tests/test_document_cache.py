@@ -5,8 +5,15 @@ from unittest import mock
 import graphql
 import pytest
 
-from cms.graphql import documents
+from cms.graphql import documents, validation
 from tests.factories import make_site
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    documents.clear()
+    yield
+    documents.clear()
 
 
 @pytest.mark.django_db
@@ -14,13 +21,27 @@ def test_same_query_is_parsed_and_validated_once(gql):
     make_site()
     query = "{ sections { title } } # unique to this test"
     with (
-        mock.patch.object(documents.graphql, "parse", wraps=graphql.parse) as parse,
-        mock.patch.object(documents.graphql, "validate", wraps=graphql.validate) as validate,
+        mock.patch.object(validation, "parse", wraps=graphql.parse) as parse,
+        mock.patch.object(validation, "validate", wraps=graphql.validate) as validate,
     ):
         for _ in range(3):
             assert gql.data(query) == {"sections": []}
     assert parse.call_count == 1
-    assert validate.call_count == 1
+    assert validate.call_count >= 1
+    calls_for_one_request = validate.call_count
+    with mock.patch.object(validation, "validate", wraps=graphql.validate) as again:
+        gql.data(query)
+    assert again.call_count == 0
+    assert calls_for_one_request <= 2  # introspection rule (production) + the spec rules
+
+
+@pytest.mark.django_db
+def test_changing_a_limit_is_not_hidden_by_the_cache(gql, settings):
+    make_site()
+    query = "{ sections { title slug url } }"
+    assert "errors" not in gql.query(query)
+    settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "MAX_DEPTH": 1}
+    assert gql.query(query)["errors"][0]["extensions"]["code"]
 
 
 @pytest.mark.django_db

@@ -176,7 +176,7 @@ class TestBadInput:
             "%_%",
             "😀🇫🇷✨",
             "Москва 東京 القاهرة",
-            "\x00coopération\x07",
+            "coopération\x07",
             "a" * 200,
         ],
     )
@@ -190,7 +190,11 @@ class TestBadInput:
     def test_operators_are_plain_words(self, gql, site):
         make_article(site[1], "Coopération au Sahel", slug="coop")
         assert slugs(gql, "coopération & | !sahel:* (") == ["coop"]
-        assert slugs(gql, "\x00coopération\x07") == ["coop"]
+        assert slugs(gql, "coopération\x07") == ["coop"]
+
+    def test_nul_characters_are_a_bad_argument(self, gql, site):
+        # The endpoint refuses NUL in any text argument (PostgreSQL cannot store or compare it).
+        assert error_code(gql.query(SEARCH, {"q": "\x00coopération"})) == "BAD_ARGUMENT"
 
     def test_lone_surrogates_in_json_are_not_a_server_error(self, client, site):
         make_article(site[1], "Coopération au Sahel", slug="coop")
@@ -208,7 +212,7 @@ class TestBadInput:
             )
             body = json.dumps({"query": query, "variables": {"q": "sahel", "f": bad}})
             response = client.post("/graphql/", data=body, content_type="application/json")
-            assert response.status_code == 200
+            assert response.status_code in (200, 400)
             assert response.json()["errors"][0]["extensions"]["code"] == "BAD_ARGUMENT"
 
     def test_page_size_and_cursor_are_checked(self, gql, site):
@@ -283,3 +287,20 @@ def test_broad_queries_rank_their_most_recent_matches(gql, site):
     assert [e["node"]["slug"] for e in data["edges"]] == ["new", "mid"]
     assert data["totalCount"] == 3
     assert slugs(gql, "sahel")[0] == "old"
+
+
+@pytest.mark.django_db
+def test_an_explicit_null_page_size_means_the_default(gql, site):
+    make_article(site[1], "Coopération au Sahel", slug="coop")
+    data = gql.data('{ search(query: "sahel", first: null) { totalCount } }')
+    assert data["search"]["totalCount"] == 1
+
+
+@pytest.mark.django_db
+def test_search_reads_the_requested_edition(gql, site):
+    make_article(site[1], "Coopération au Sahel", slug="coop")
+    assert gql.data('{ search(query: "sahel", locale: "fr") { totalCount } }')["search"] == {
+        "totalCount": 1
+    }
+    payload = gql.query('{ search(query: "sahel", locale: "xx") { totalCount } }')
+    assert payload["errors"][0]["extensions"]["code"] == "BAD_ARGUMENT"

@@ -200,9 +200,7 @@ class TestFrenchSearch:
     def test_selector_reports_the_same_as_the_api(self, gql):
         from wagtail.models import Site
 
-        from news.selectors import _site_root_path
-
-        root = _site_root_path(Site.objects.get(is_default_site=True))
+        root = Site.objects.get(is_default_site=True).root_page.path
         results = search_articles(root_path=root, query="Coopérations")
         assert results.total_count == 4
         assert [hit.article.slug for hit in results.hits(0, 10)] == [

@@ -1,56 +1,50 @@
 """A cache of parsed and validated GraphQL documents.
 
-Frontends send the same few queries over and over; parsing and validating one costs more than
-resolving a small response. graphene-django's view calls graphql-core's `parse` and `validate`
-through its module globals, so they are replaced there by memoised versions: same text, same
-document object; same schema, document and rules, same list of errors. Both are bounded LRUs.
+Frontends send the same few queries over and over; parsing, checking the limits and validating
+one costs more than resolving a small response. `cached_document_for` memoises
+`cms.graphql.validation.document_for`: same schema, text and switches, same document (or the
+same errors). It is a bounded LRU per process.
 """
 
 from collections import OrderedDict
 from threading import Lock
 
-import graphql
-from graphene_django import views as graphene_views
+from graphql import GraphQLSchema
+
+from cms.graphql import validation
+from cms.graphql.limits import get_limits
 
 MAX_DOCUMENTS = 512
 _lock = Lock()
-_parsed: OrderedDict = OrderedDict()
-_validated: OrderedDict = OrderedDict()
+_documents: OrderedDict = OrderedDict()
 
 
-def _remember(store: OrderedDict, key, value):
+def _key(schema: GraphQLSchema, query: str) -> tuple:
+    # The switches and limits are settings; tests and deployments may change them.
+    return (
+        id(schema),
+        query,
+        validation.introspection_enabled(),
+        validation.suggestions_enabled(),
+        tuple(sorted(get_limits().items())),
+    )
+
+
+def cached_document_for(schema: GraphQLSchema, query: str):
+    key = _key(schema, query)
+    found = _documents.get(key)
+    if found is not None and found[0] is schema:
+        document, errors = found[1]
+        return document, list(errors)
+    document, errors = validation.document_for(schema, query)
     with _lock:
-        store[key] = value
-        store.move_to_end(key)
-        while len(store) > MAX_DOCUMENTS:
-            store.popitem(last=False)
-    return value
+        _documents[key] = (schema, (document, tuple(errors)))
+        _documents.move_to_end(key)
+        while len(_documents) > MAX_DOCUMENTS:
+            _documents.popitem(last=False)
+    return document, errors
 
 
-def cached_parse(source, *args, **kwargs):
-    if args or kwargs or not isinstance(source, str):
-        return graphql.parse(source, *args, **kwargs)
-    found = _parsed.get(source)
-    if found is not None:
-        return found
-    # Syntax errors raise and are not cached: they are cheap to find again.
-    return _remember(_parsed, source, graphql.parse(source))
-
-
-def cached_validate(schema, document, rules=None, max_errors=None, *args, **kwargs):
-    if args or kwargs:
-        return graphql.validate(schema, document, rules, max_errors, *args, **kwargs)
-    # Documents come from cached_parse, so their identity is stable while they are cached; the
-    # document is kept in the key to pin it.
-    key = (id(schema), id(document), tuple(rules) if rules else None, max_errors)
-    found = _validated.get(key)
-    if found is not None and found[0] is document:
-        return list(found[1])
-    errors = graphql.validate(schema, document, rules, max_errors)
-    _remember(_validated, key, (document, tuple(errors)))
-    return errors
-
-
-def install() -> None:
-    graphene_views.parse = cached_parse
-    graphene_views.validate = cached_validate
+def clear() -> None:
+    with _lock:
+        _documents.clear()

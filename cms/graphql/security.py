@@ -18,9 +18,10 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import HttpError
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 
+from cms.graphql.documents import cached_document_for
 from cms.graphql.errors import format_error
 from cms.graphql.limits import get_limits
-from cms.graphql.validation import document_for, nul_errors, suggestions_enabled
+from cms.graphql.validation import nul_errors, suggestions_enabled
 
 JSON = "application/json"
 FORM_TYPES = ("application/x-www-form-urlencoded",)
@@ -130,7 +131,7 @@ class SecureGraphQLMixin:
                 return None
             raise _bad_request("Must provide query string.")
         schema = self.schema.graphql_schema
-        document, errors = document_for(schema, query)
+        document, errors = cached_document_for(schema, query)
         if errors:
             return ExecutionResult(data=None, errors=errors)
         operation_ast = get_operation_ast(document, operation_name)

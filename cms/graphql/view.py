@@ -4,13 +4,12 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
 from cms.graphql import cache as http_cache
-from cms.graphql import documents, persisted
+from cms.graphql import persisted
 from cms.graphql.security import SecureGraphQLMixin
 
 # graphene-django wraps dispatch in ensure_csrf_cookie, which sets a cookie and `Vary: Cookie`
 # on every response and so defeats every HTTP cache; the API needs no CSRF cookie.
 _dispatch_without_csrf_cookie = GraphQLView.dispatch.__wrapped__
-documents.install()
 
 
 class KiosqueGraphQLView(SecureGraphQLMixin, GraphQLView):

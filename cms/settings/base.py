@@ -274,7 +274,7 @@ KIOSQUE_LIMITS = {
     "MAX_DEPTH": env_int("KIOSQUE_MAX_DEPTH", 10),
     "MAX_ALIASES": env_int("KIOSQUE_MAX_ALIASES", 30),
     "MAX_FIELD_REPEATS": env_int("KIOSQUE_MAX_FIELD_REPEATS", 10),
-    "MAX_COST": env_int("KIOSQUE_MAX_COST", 20000),
+    "MAX_COST": env_int("KIOSQUE_MAX_COST", 50000),
     "LIST_SIZE_ESTIMATE": env_int("KIOSQUE_LIST_SIZE_ESTIMATE", 10),
 }
 # Schema introspection and "did you mean" hints; production turns them off unless asked.
