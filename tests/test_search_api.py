@@ -267,8 +267,8 @@ def test_the_schema_publishes_search_and_not_grapple_search():
 
     sdl = str(schema)
     assert (
-        "search(query: String!, section: String, topic: String, first: Int = 20, after: String)"
-        ": SearchConnection!"
+        "search(query: String!, section: String, topic: String, first: Int = 20, after: String, "
+        "locale: String): SearchConnection!"
     ) in sdl
     # grapple's own search field (no live/public filter) stays out of the schema.
     assert "searchQuery:" not in sdl
