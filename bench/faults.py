@@ -41,6 +41,7 @@ from bench.harness import (  # noqa: E402
     post_json,
     prepare,
     server_env,
+    signup,
 )
 from bench.services import PrivatePostgres, PrivateRedis, SharedPostgres, SharedRedis  # noqa: E402
 
@@ -48,9 +49,6 @@ OUT = VAR / "faults"
 RECOVERY_BUDGET_S = 5.0
 ARTICLE = "query($slug: String!) { article(slug: $slug) { title standfirst section { slug } } }"
 LISTING = "{ articles(first: 10) { edges { node { title url } } } }"
-SIGNUP = """mutation($email: String!) {
-  subscribeNewsletter(email: $email, consent: true, source: "faults") { ok errors { code } }
-}"""
 
 
 @dataclass
@@ -156,22 +154,7 @@ def scenario_postgres(server: Server, pg, info: dict) -> dict:
 
 
 def _signup(base_url: str, n: int) -> dict:
-    status, body = post_json(
-        f"{base_url}/graphql/",
-        {"query": SIGNUP, "variables": {"email": f"faults.{int(time.time())}.{n}@example.org"}},
-        timeout=10,
-    )
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        payload = {}
-    result = (payload.get("data") or {}).get("subscribeNewsletter") or {}
-    return {
-        "status": status,
-        "ok": result.get("ok"),
-        "codes": [e.get("code") for e in result.get("errors") or []],
-        "graphql_errors": [e.get("message") for e in payload.get("errors") or []],
-    }
+    return signup(base_url, f"faults.{int(time.time())}.{n}@example.org", source="faults")
 
 
 def scenario_redis(server: Server, redis, info: dict) -> dict:

@@ -170,3 +170,28 @@ def _request(request: urllib.request.Request, timeout: float) -> tuple[int, byte
         return exc.code, exc.read()
     except (urllib.error.URLError, OSError):
         return 0, b""
+
+
+SIGNUP = """mutation Signup($email: String!, $source: String) {
+  subscribeNewsletter(email: $email, consent: true, source: $source) { ok errors { code } }
+}"""
+
+
+def signup(base_url: str, email: str, *, source: str) -> dict:
+    """One newsletter signup through the API, summarised for a report."""
+    status, body = post_json(
+        f"{base_url}/graphql/",
+        {"query": SIGNUP, "variables": {"email": email, "source": source}},
+        timeout=10,
+    )
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        payload = {}
+    result = (payload.get("data") or {}).get("subscribeNewsletter") or {}
+    return {
+        "status": status,
+        "ok": result.get("ok"),
+        "codes": [e.get("code") for e in result.get("errors") or []],
+        "graphql_errors": [e.get("message") for e in payload.get("errors") or []],
+    }

@@ -36,6 +36,7 @@ from bench.harness import (  # noqa: E402
     prepare,
     require_loopback,
     server_env,
+    signup,
 )
 
 OUT = VAR / "loadtest"
@@ -66,11 +67,6 @@ ARTICLE = """query Article($slug: String!) {
 }"""
 SEARCH = """query Search($query: String!) {
   search(query: $query, first: 10) { totalCount edges { excerpt node { title url } } }
-}"""
-SIGNUP = """mutation Signup($email: String!) {
-  subscribeNewsletter(email: $email, consent: true, source: "loadtest") {
-    ok errors { code }
-  }
 }"""
 SEARCH_WORDS = ["climat", "europe", "élections", "santé", "budget", "football", "musée"]
 
@@ -150,24 +146,8 @@ def signups(base_url: str, count: int, spread_s: float, results: list) -> None:
     stamp = int(time.time())
     for index in range(count):
         time.sleep(spread_s / count)
-        status, body = post_json(
-            f"{base_url}/graphql/",
-            {"query": SIGNUP, "variables": {"email": f"lecteur.{stamp}.{index}@example.org"}},
-            timeout=10,
-        )
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            payload = {}
-        result = (payload.get("data") or {}).get("subscribeNewsletter") or {}
-        results.append(
-            {
-                "status": status,
-                "ok": result.get("ok"),
-                "codes": [error["code"] for error in result.get("errors") or []],
-                "graphql_errors": bool(payload.get("errors")),
-            }
-        )
+        result = signup(base_url, f"lecteur.{stamp}.{index}@example.org", source="loadtest")
+        results.append({**result, "graphql_errors": bool(result["graphql_errors"])})
 
 
 def main() -> int:
