@@ -297,7 +297,14 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     # Resolvers read only what the root selectors prefetched (see news.selectors).
     def public_date(self, info, **kwargs):
-        return self.published_at or self.first_published_at or self.last_published_at
+        # Only a preview of a never-published draft has none of these: it shows the date the
+        # article would get if it were published now.
+        return (
+            self.published_at
+            or self.first_published_at
+            or self.last_published_at
+            or timezone.now()
+        )
 
     def public_updated_at(self, info, **kwargs):
         return self.updated_at

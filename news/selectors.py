@@ -445,7 +445,15 @@ def _want_targets(ids: set, memo) -> None:
 
 
 def _prefetch(articles, name, queryset=None) -> None:
-    unfetched = [a for a in articles if name not in getattr(a, "_prefetched_objects_cache", {})]
+    # A preview's page holds its inline rows in memory (modelcluster) and may not be saved yet:
+    # those rows are the draft's, so they are read as they are, never fetched.
+    unfetched = [
+        a
+        for a in articles
+        if a.pk is not None
+        and name not in getattr(a, "_prefetched_objects_cache", {})
+        and name not in getattr(a, "_cluster_related_objects", {})
+    ]
     if unfetched:
         prefetch_related_objects(unfetched, Prefetch(name, queryset=queryset))
 

@@ -88,7 +88,7 @@ def restrict_registry() -> None:
         if not _ours(model):
             del registry.pages[model]
             continue
-        _prune(node, interface_fields | _declared_field_names(model))
+        _prune(node, interface_fields | _declared_field_names(model), id_resolver=_page_id)
     for model, node in list(registry.snippets.items()):
         if not _ours(model):
             del registry.snippets[model]
@@ -112,7 +112,16 @@ def _declared_field_names(model) -> set[str]:
     return names
 
 
-def _prune(node, keep: set[str], *, required_id: bool = True) -> None:
+# The id of a page previewed before its first save: it has no primary key yet, and no page
+# ever has this one.
+UNSAVED_PAGE_ID = "0"
+
+
+def _page_id(page, info) -> str:
+    return str(page.pk) if page.pk is not None else UNSAVED_PAGE_ID
+
+
+def _prune(node, keep: set[str], *, required_id: bool = True, id_resolver=None) -> None:
     fields = getattr(node._meta, "fields", None)
     if fields is None:
         return
@@ -121,4 +130,4 @@ def _prune(node, keep: set[str], *, required_id: bool = True) -> None:
             del fields[name]
     if required_id and "id" in fields:
         # grapple declares ids nullable; every public object has one.
-        fields["id"] = graphene.Field(graphene.NonNull(graphene.ID))
+        fields["id"] = graphene.Field(graphene.NonNull(graphene.ID), resolver=id_resolver)
