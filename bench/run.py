@@ -273,6 +273,17 @@ def render(args, env, rows, load, memory, elapsed) -> str:
         row("cached listing vs static file", "kiosque_listing", "static", c, "≥ 0.8x"),
         row("uncached full article vs stock grapple", "kiosque_article", "stock_article", u, "-"),
     ]
+    failed = {
+        f"{LABELS.get(case, case)} ({mode})": w["non2xx"]
+        for mode in ("uncached", "cached")
+        for case, w in load[mode].items()
+        if w.get("non2xx")
+    }
+    if failed:
+        lines += ["", "**Non-2xx responses under load** (those req/s are not comparable): "
+                  + ", ".join(f"{k}: {v}" for k, v in failed.items()) + "."]  # fmt: skip
+    elif any(load.values()):
+        lines += ["", "Every response under load was 2xx."]
     if memory:
         lines += ["", "gunicorn worker RSS after load (largest worker): "
                   + ", ".join(f"{k} {v} MB" for k, v in memory.items()) + "."]  # fmt: skip

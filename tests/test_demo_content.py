@@ -20,6 +20,7 @@ from home.models import HomePage
 from news.blocks import BODY_BLOCK_TYPES
 from news.demo import content, loader
 from news.models import ArticlePage, Author, RelatedLink, SectionPage, Topic
+from tests.test_api_docs_examples import EXAMPLES, operation, variables_for
 
 WIRE = "sommet-regional-securite"
 
@@ -204,6 +205,36 @@ class TestDemoNewsroom:
         assert target.slug != WIRE
         assert link["title"] == target.title == link["page"]["title"]
         assert link["isExternal"] is False and link["url"] == target.url
+
+    def test_the_api_guides_reading_examples_answer_from_the_demo(self, gql):
+        """What a newcomer pastes from docs/api.md into GraphiQL finds real content."""
+        wire = ArticlePage.objects.get(slug=WIRE)
+        path = wire.url_path[len(wire.get_parent().get_parent().url_path) - 1 :]
+        front = gql.data(EXAMPLES["FrontPage"])
+        assert front["home"]["featuredArticles"][0]["title"] == wire.title
+        assert len(front["sections"]) >= 5 and len(front["latest"]["edges"]) == 10
+
+        article = gql.data(EXAMPLES["ArticlePage"], {"path": path, "locale": "fr"})["article"]
+        assert article["title"] == wire.title
+
+        more = gql.data(EXAMPLES["MoreArticles"], {"after": None})["articles"]
+        assert more["edges"] and more["totalCount"] >= len(more["edges"])
+
+        found = gql.data(EXAMPLES["Search"], {"query": "sécurité régionale"})["search"]
+        assert wire.title in [edge["node"]["title"] for edge in found["edges"]]
+
+        changes = gql.data(EXAMPLES["Sync"], {"since": None})["changes"]
+        assert {"news.ArticlePage", "news.SectionPage"} <= {
+            entry["contentType"] for entry in changes["entries"]
+        }
+
+    @pytest.mark.parametrize("name", sorted(EXAMPLES))
+    def test_every_api_guide_example_runs_on_the_demo(self, gql, name):
+        wire = ArticlePage.objects.get(slug=WIRE)
+        newsroom = {"home": wire.get_parent().get_parent(), "article": wire}
+        op = operation(EXAMPLES[name])
+        data = gql.data(EXAMPLES[name], variables_for(op, newsroom, query="sécurité"))
+        assert all(value is not None for value in data.values()), data
 
     def test_second_run_changes_nothing(self, demo, demo_media):
         assert "40 créés" in demo
