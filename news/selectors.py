@@ -192,7 +192,10 @@ def _articles_under(qs, root_path, children, section, topic, author):
     under = Q()
     for path in visible:
         under |= Q(path__startswith=path)
-    qs = qs.filter(under)
+    # Every live article has a publication date (ArticlePage.save sets it; cursors need it).
+    # Saying so lets SQLite's planner walk the date index instead of sorting every page: 0.1 ms
+    # instead of 5 ms at 1,000 articles (PostgreSQL already walks it).
+    qs = qs.filter(under, published_at__isnull=False)
     if topic is not None:
         qs = qs.filter(topics__slug=topic)
     if author is not None:

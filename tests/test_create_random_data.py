@@ -1,6 +1,7 @@
 """`create_random_data` builds a valid tree of realistic, published articles."""
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -49,3 +50,31 @@ def test_creates_articles_in_a_valid_tree_and_they_are_served(gql):
 def test_rejects_bad_counts():
     with pytest.raises(CommandError):
         call_command("create_random_data", articles=0, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_listing_walks_the_date_index_instead_of_sorting_every_article(gql):
+    """After create_random_data (which refreshes planner statistics), the listing's main query
+    reads articles in date order from an index and stops after one page; sorting every article
+    grew linearly with the newsroom (5 ms at 1,000 articles on SQLite)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_site()
+    call_command("create_random_data", articles=200, images=2, seed=5, stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        gql.data("{ articles(first: 20) { edges { node { title } } } }")
+    (listing,) = [q["sql"] for q in queries if 'FROM "news_articlepage"' in q["sql"]
+                  and "LIMIT 21" in q["sql"]]  # fmt: skip
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {listing}")
+            plan = " / ".join(row[-1] for row in cursor.fetchall())
+            assert "news_articlepage USING INDEX" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN {listing}")
+            plan = " / ".join(row[0] for row in cursor.fetchall())
+            # An incremental sort only orders ties of the presorted date; a full sort is the bug.
+            assert "Index Scan Backward using news_articlepage_published_at" in plan, plan
+            assert not re.search(r"(?<!Incremental )Sort  \(", plan), plan
