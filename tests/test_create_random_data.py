@@ -58,23 +58,20 @@ def test_the_listing_walks_the_date_index_instead_of_sorting_every_article(gql):
     reads articles in date order from an index and stops after one page; sorting every article
     grew linearly with the newsroom (5 ms at 1,000 articles on SQLite)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from tests.plans import captured_sql, query_plan
 
     make_site()
     call_command("create_random_data", articles=200, images=2, seed=5, stdout=io.StringIO())
-    with CaptureQueriesContext(connection) as queries:
-        gql.data("{ articles(first: 20) { edges { node { title } } } }")
-    (listing,) = [q["sql"] for q in queries if 'FROM "news_articlepage"' in q["sql"]
-                  and "LIMIT 21" in q["sql"]]  # fmt: skip
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {listing}")
-            plan = " / ".join(row[-1] for row in cursor.fetchall())
-            assert "news_articlepage USING INDEX" in plan, plan
-            assert "TEMP B-TREE" not in plan, plan
-        else:
-            cursor.execute(f"EXPLAIN {listing}")
-            plan = " / ".join(row[0] for row in cursor.fetchall())
-            # An incremental sort only orders ties of the presorted date; a full sort is the bug.
-            assert "Index Scan Backward using news_articlepage_published_at" in plan, plan
-            assert not re.search(r"(?<!Incremental )Sort  \(", plan), plan
+    listing = captured_sql(
+        lambda: gql.data("{ articles(first: 20) { edges { node { title } } } }"),
+        containing=('FROM "news_articlepage"', "LIMIT 21"),
+    )
+    plan = query_plan(listing)
+    if connection.vendor == "sqlite":
+        assert "news_articlepage USING INDEX" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        # An incremental sort only orders ties of the presorted date; a full sort is the bug.
+        assert "Index Scan Backward using news_articlepage_published_at" in plan, plan
+        assert not re.search(r"(?<!Incremental )Sort  \(", plan), plan
