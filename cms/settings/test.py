@@ -18,3 +18,10 @@ if env("REDIS_URL"):
     # Each run gets its own key space so parallel runs on one server do not collide.
     for _alias in ("default", "ratelimit"):
         CACHES[_alias]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "kiosque-test")  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: Django's live server then gives each request thread its own
+    # connection, as production has, instead of sharing the test's one connection (and its
+    # transaction state) between the browser test's concurrent admin requests.
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
