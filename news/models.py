@@ -5,6 +5,7 @@ snippets shared by every article.
 """
 
 import math
+import unicodedata
 
 import graphene
 from django.core.exceptions import ValidationError
@@ -335,7 +336,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     def topic_list(self, info, **kwargs):
         self._ensure_loaded(info, "topics", prefetched="topics")
-        return list(self.topics.all())
+        return sorted(self.topics.all(), key=lambda topic: french_sort_key(topic.name))
 
     def lead_image_view(self, info, **kwargs):
         if not self.lead_image_id:
@@ -369,6 +370,13 @@ class ArticlePage(KiosquePreviewMixin, Page):
         from delivery.locales import public_translations
 
         return public_translations(self, info=info)
+
+
+def french_sort_key(name: str) -> tuple[str, str]:
+    """Alphabetical order as a French reader expects it, the same on every database: accents and
+    case are ignored ("Élise" between "Eddy" and "Fanny", not after "Zoé"), then break ties."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)), name
 
 
 def reading_time_minutes(body) -> int:
