@@ -73,6 +73,8 @@ def server_env(*, database_url: str, redis_url: str, port: int, extra: dict | No
             "PORT": str(port),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # The fault scenarios' webhook receiver listens on loopback.
+            "KIOSQUE_WEBHOOK_ALLOW_PRIVATE": "true",
         }
     )
     env.update(extra or {})

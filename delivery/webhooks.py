@@ -5,14 +5,22 @@ Each request carries:
   X-Kiosque-Delivery    the delivery id (stable across retries: receivers can de-duplicate)
   X-Kiosque-Timestamp   Unix seconds when this attempt was signed
   X-Kiosque-Signature   sha256=<hex HMAC-SHA256 of f"{timestamp}.{body}" keyed with the secret>
+
+Unless KIOSQUE_WEBHOOK_ALLOW_PRIVATE is set, the worker only talks to public addresses: the
+address actually connected to is checked (so a host name that resolves, or re-resolves, to a
+private one is refused too), redirects are not followed and proxies from the environment are
+not used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -97,6 +105,62 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** (attempts - 1), conf("MAX_BACKOFF_SECONDS")))
 
 
+class TargetNotAllowed(OSError):
+    """The endpoint's address is loopback, private, link-local or otherwise not public."""
+
+
+def address_allowed(ip: str) -> bool:
+    if conf("ALLOW_PRIVATE_TARGETS"):
+        return True
+    address = ipaddress.ip_address(ip.split("%", 1)[0])
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def _public_connection(address, *args, **kwargs):
+    """socket.create_connection, refusing a peer that is not a public address."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    peer = sock.getpeername()[0]
+    if not address_allowed(peer):
+        sock.close()
+        raise TargetNotAllowed(f"target address {peer} is not allowed (not public)")
+    return sock
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _public_connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_HTTPSConnection, req, context=self._context)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A 3xx reaches `send` as an HTTPError: a failed attempt, never a second request elsewhere.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _NoRedirects, _HTTPHandler, _HTTPSHandler
+)
+
+
 def send(delivery: WebhookDelivery) -> None:
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     stamp = int(time.time())
@@ -118,7 +182,7 @@ def send(delivery: WebhookDelivery) -> None:
     try:
         if not delivery.endpoint.url.lower().startswith(("http://", "https://")):
             raise ValueError("only http and https URLs are allowed")
-        with urllib.request.urlopen(request, timeout=conf("TIMEOUT_SECONDS")) as response:  # noqa: S310
+        with _opener.open(request, timeout=conf("TIMEOUT_SECONDS")) as response:
             code = response.status
     except urllib.error.HTTPError as exc:
         code, error = exc.code, f"HTTP {exc.code}"

@@ -22,8 +22,9 @@ SECRET = "un-secret-partage"
 class Receiver:
     """A real HTTP endpoint on 127.0.0.1 that checks signatures like a client would."""
 
-    def __init__(self, statuses):
+    def __init__(self, statuses, location=None):
         self.statuses = list(statuses)
+        self.location = location
         self.requests = []
         receiver = self
 
@@ -44,6 +45,14 @@ class Receiver:
                 )
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):  # noqa: N802 - a followed redirect arrives as a GET
+                receiver.requests.append({"headers": dict(self.headers), "valid": False})
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -64,8 +73,8 @@ class Receiver:
 def receiver():
     servers = []
 
-    def start(*statuses):
-        server = Receiver(statuses)
+    def start(*statuses, location=None):
+        server = Receiver(statuses, location)
         servers.append(server)
         return server
 
@@ -265,3 +274,56 @@ def test_deleting_a_section_tombstones_its_articles_without_resurrecting_private
     kinds = dict(ChangeLog.objects.values_list("object_id", "kind"))
     assert kinds[public.pk] == kinds[monde.pk] == "DELETE"
     assert kinds[private.pk] == "DELETE"
+
+
+@pytest.fixture
+def public_targets_only(settings):
+    """Production's default: webhooks never reach loopback, private or link-local addresses."""
+    settings.KIOSQUE_WEBHOOKS = {**settings.KIOSQUE_WEBHOOKS, "ALLOW_PRIVATE_TARGETS": False}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_webhook_never_reaches_an_internal_address(monde, receiver, public_targets_only, host):
+    """An endpoint URL (set in the admin, or by anyone who gets admin access) must not turn the
+    worker into a client of internal services: the metadata service, the cache, the database."""
+    server = receiver(200)
+    endpoint(server.url.replace("127.0.0.1", host), "article.published")
+    make_article(monde, "Publié")
+    work()
+    assert server.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.response_code is None
+    assert "not allowed" in delivery.last_error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [302, 303, 307])
+def test_a_webhook_does_not_follow_redirects(monde, receiver, status):
+    """A receiver answering 3xx could point the worker anywhere, past the check of the configured
+    URL (urllib follows 302 and 303 as GETs): a redirect is a failed delivery instead."""
+    internal = receiver(200)
+    public = receiver(status, location=internal.url)
+    endpoint(public.url, "article.published")
+    make_article(monde, "Publié")
+    work()
+    assert len(public.requests) == 1 and internal.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.response_code == status
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_internal_address(client, monde, public_targets_only):
+    admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw")
+    client.force_login(admin)
+    for url in ("http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/hook",
+                "http://[::1]:8000/hook", "ftp://front.example.org/hook"):  # fmt: skip
+        response = client.post(
+            "/admin/webhooks/new/",
+            {"name": "Interne", "url": url, "secret": "s3cret",
+             "events": ["article.published"], "active": "on"},
+        )  # fmt: skip
+        assert response.status_code == 200, url
+        expected = "http et https" if url.startswith("ftp") else "n&#x27;est pas publique"
+        assert expected in response.content.decode(), url
+        assert not WebhookEndpoint.objects.exists()

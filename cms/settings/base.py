@@ -320,6 +320,8 @@ KIOSQUE_WEBHOOKS = {
     # Retry n waits BACKOFF_SECONDS * 2**(n-1), capped.
     "BACKOFF_SECONDS": env_int("KIOSQUE_WEBHOOK_BACKOFF", 30),
     "MAX_BACKOFF_SECONDS": 6 * 3600,
+    # Off in production: endpoints on loopback, private or link-local addresses are refused.
+    "ALLOW_PRIVATE_TARGETS": env_bool("KIOSQUE_WEBHOOK_ALLOW_PRIVATE", False),
 }
 # Preview tokens are signed with a timestamp; older ones are refused.
 KIOSQUE_PREVIEW_TOKEN_MAX_AGE = env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600)

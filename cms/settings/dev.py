@@ -1,7 +1,7 @@
 """Local development: DEBUG on, GraphiQL on, emails printed to the console."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_bool
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", "dev-only-not-secret")  # noqa: S105
@@ -12,3 +12,5 @@ KIOSQUE_GRAPHIQL = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Local frontends receive webhooks on localhost.
+KIOSQUE_WEBHOOKS["ALLOW_PRIVATE_TARGETS"] = env_bool("KIOSQUE_WEBHOOK_ALLOW_PRIVATE", True)  # noqa: F405
