@@ -238,6 +238,8 @@ class TestDemoNewsroom:
 
     def test_second_run_changes_nothing(self, demo, demo_media):
         assert "40 créés" in demo
+        # The summary speaks French, like the rest of the command's output.
+        assert "rubriques : 6" in demo and "topics" not in demo
         before = snapshot()
         files_before = sorted(p.name for p in demo_media.rglob("*") if p.is_file())
         revisions_before = Revision.objects.count()

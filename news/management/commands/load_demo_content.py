@@ -25,6 +25,17 @@ def quiet_loggers(names):
             logger.setLevel(level)
 
 
+# What the summary line calls each kind of row it created.
+LABELS = {
+    "articles": "articles",
+    "authors": "auteurs",
+    "home": "page d'accueil",
+    "images": "images",
+    "sections": "rubriques",
+    "topics": "sujets",
+}
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo newsroom (home page, sections, authors, topics, 40 articles). "
@@ -43,7 +54,9 @@ class Command(BaseCommand):
             raise CommandError(f"Demo content is inconsistent: {exc}") from exc
         elapsed = time.monotonic() - started
         if created:
-            summary = ", ".join(f"{name} : {count}" for name, count in sorted(created.items()))
+            summary = ", ".join(
+                f"{LABELS.get(name, name)} : {count}" for name, count in sorted(created.items())
+            )
             self.stdout.write(self.style.SUCCESS(f"Créé en {elapsed:.1f} s — {summary}"))
         else:
             self.stdout.write(self.style.SUCCESS("Contenu de démonstration déjà en place."))
