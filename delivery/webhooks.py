@@ -109,23 +109,60 @@ class TargetNotAllowed(OSError):
     """The endpoint's address is loopback, private, link-local or otherwise not public."""
 
 
+# IPv6 ranges that carry an IPv4 address (checked as that address) or lead nowhere public.
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def address_allowed(ip: str) -> bool:
+    """Whether the worker may connect to this address: public unicast only, unless
+    ALLOW_PRIVATE_TARGETS."""
     if conf("ALLOW_PRIVATE_TARGETS"):
         return True
     address = ipaddress.ip_address(ip.split("%", 1)[0])
-    if address.version == 6 and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return _ipv4_allowed(address.ipv4_mapped)
+        if address in _NAT64:  # the gateway would connect to the embedded IPv4 address
+            return _ipv4_allowed(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.sixtofour is not None:
+            return _ipv4_allowed(address.sixtofour)
+        if address.teredo is not None or address not in _GLOBAL_UNICAST:
+            return False
+        return address.is_global
+    return _ipv4_allowed(address)
+
+
+def _ipv4_allowed(address: ipaddress.IPv4Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def _public_connection(address, *args, **kwargs):
-    """socket.create_connection, refusing a peer that is not a public address."""
-    sock = socket.create_connection(address, *args, **kwargs)
-    peer = sock.getpeername()[0]
-    if not address_allowed(peer):
-        sock.close()
-        raise TargetNotAllowed(f"target address {peer} is not allowed (not public)")
-    return sock
+def _public_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+    """socket.create_connection to the public addresses of the host only. Internal ones are
+    dropped before connecting: the worker never touches them, and the error is the same
+    whether an internal port is open or not."""
+    host, port = address
+    candidates = [
+        info
+        for info in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        if address_allowed(info[4][0])
+    ]
+    if not candidates:
+        raise TargetNotAllowed(f"{host}: target address is not allowed (not public)")
+    error = None
+    for family, kind, proto, _name, sockaddr in candidates:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error
 
 
 class _HTTPConnection(http.client.HTTPConnection):

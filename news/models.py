@@ -299,11 +299,12 @@ class ArticlePage(KiosquePreviewMixin, Page):
     # Resolvers read only what the root selectors prefetched (see news.selectors).
     def public_date(self, info, **kwargs):
         # Only a preview of a never-published draft has none of these: it shows the date the
-        # article would get if it were published now.
+        # article would get if it were published, at its scheduled time or now.
         return (
             self.published_at
             or self.first_published_at
             or self.last_published_at
+            or self.go_live_at
             or timezone.now()
         )
 
@@ -372,10 +373,14 @@ class ArticlePage(KiosquePreviewMixin, Page):
         return public_translations(self, info=info)
 
 
+# Letters NFKD does not split: "Œuvre" sorts as "oeuvre".
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def french_sort_key(name: str) -> tuple[str, str]:
     """Alphabetical order as a French reader expects it, the same on every database: accents and
     case are ignored ("Élise" between "Eddy" and "Fanny", not after "Zoé"), then break ties."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)), name
 
 

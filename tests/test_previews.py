@@ -219,3 +219,15 @@ def test_a_preview_shows_the_drafts_links_not_the_published_ones(gql, tree):
     _, token = open_preview(article)
     links = gql.data(CLUSTER, {"token": token})["preview"]["relatedLinks"]
     assert [link["title"] for link in links] == ["Second"]
+
+
+@pytest.mark.django_db
+def test_a_scheduled_drafts_preview_shows_its_go_live_date(gql, tree):
+    from datetime import datetime, timedelta
+
+    home, monde = tree
+    draft = make_article(monde, "Sous embargo", live=False)
+    embargo = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    _, token = open_preview(draft, go_live_at=embargo)
+    date = gql.data(CLUSTER, {"token": token})["preview"]["publishedAt"]
+    assert datetime.fromisoformat(date) == embargo

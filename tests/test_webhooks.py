@@ -298,10 +298,10 @@ def test_a_webhook_never_reaches_an_internal_address(monde, receiver, public_tar
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", [302, 303, 307])
+@pytest.mark.parametrize("status", [301, 302, 303])
 def test_a_webhook_does_not_follow_redirects(monde, receiver, status):
     """A receiver answering 3xx could point the worker anywhere, past the check of the configured
-    URL (urllib follows 302 and 303 as GETs): a redirect is a failed delivery instead."""
+    URL (urllib follows 301, 302 and 303 as GETs): a redirect is a failed delivery instead."""
     internal = receiver(200)
     public = receiver(status, location=internal.url)
     endpoint(public.url, "article.published")
@@ -327,3 +327,47 @@ def test_the_admin_refuses_an_internal_address(client, monde, public_targets_onl
         expected = "http et https" if url.startswith("ftp") else "n&#x27;est pas publique"
         assert expected in response.content.decode(), url
         assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_closed_internal_port_looks_like_an_open_one(monde, public_targets_only):
+    """Internal addresses are refused before any connection: the delivery log cannot be used
+    to scan which internal ports are open."""
+    endpoint("http://127.0.0.1:9/hook", "article.published")
+    make_article(monde, "Publié")
+    work()
+    assert "not allowed" in WebhookDelivery.objects.get().last_error
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("93.184.215.14", True),
+        ("2606:4700:4700::1111", True),
+        ("64:ff9b::5db8:d70e", True),  # NAT64 of a public IPv4 address
+        ("127.0.0.1", False),
+        ("10.0.0.5", False),
+        ("172.16.3.4", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),  # noqa: S104 - an address under test, not a bind
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("::", False),
+        ("fe80::1%eth0", False),
+        ("fc00::1", False),
+        ("fec0::1", False),  # site-local
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("::ffff:0:7f00:1", False),  # IPv4-translated
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b:1::a00:5", False),  # local-use NAT64
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("ff02::1", False),
+    ],
+)
+def test_only_public_unicast_addresses_are_allowed(settings, address, allowed):
+    settings.KIOSQUE_WEBHOOKS = {**settings.KIOSQUE_WEBHOOKS, "ALLOW_PRIVATE_TARGETS": False}
+    assert webhooks.address_allowed(address) is allowed

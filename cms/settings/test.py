@@ -1,5 +1,7 @@
 """Test settings: fast hashing, plain static files, local-memory cache unless REDIS_URL is set."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -26,4 +28,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # connection, as production has, instead of sharing the test's one connection (and its
     # transaction state) between the browser test's concurrent admin requests.
     (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    # One file per process, so two runs from one checkout never delete each other's database.
+    _test_db = BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

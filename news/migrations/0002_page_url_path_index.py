@@ -11,14 +11,27 @@ INDEX = "kiosque_page_url_path"
 
 
 def create_index(apps, schema_editor):
-    concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+    if schema_editor.connection.vendor != "postgresql":
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON wagtailcore_page (url_path)")
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = %s",
+            [INDEX],
+        )
+        row = cursor.fetchone()
+    if row is not None and not row[0]:
+        # An interrupted concurrent build leaves an invalid index behind: build it again.
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
     schema_editor.execute(
-        f"CREATE INDEX {concurrently}IF NOT EXISTS {INDEX} ON wagtailcore_page (url_path)"
+        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON wagtailcore_page (url_path)"
     )
 
 
 def drop_index(apps, schema_editor):
-    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+    schema_editor.execute(f"DROP INDEX {concurrently}IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):
