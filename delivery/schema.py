@@ -8,6 +8,7 @@ from datetime import datetime
 import graphene
 from django.db.models import Q
 
+from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
 from delivery.models import ChangeLog, FeedState
 from news import selectors
@@ -228,6 +229,8 @@ class DeliveryQuery(graphene.ObjectType):
         from delivery.preview import page_from_token
         from news.models import ArticlePage
 
+        # A draft stays behind its token: never stored, checked on every request.
+        mark_uncacheable(info.context)
         page = page_from_token(token)
         selectors.use_edition(info, page.locale.language_code)
         if isinstance(page, ArticlePage):

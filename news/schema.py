@@ -12,6 +12,7 @@ import graphene
 from django.conf import settings
 from grapple.registry import registry
 
+from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
 from home.models import HomePage
 from news import selectors
@@ -222,6 +223,8 @@ class NewsQuery(graphene.ObjectType):
         if token is not None:
             from delivery.preview import page_from_token
 
+            # A draft stays behind its token: never stored, checked on every request.
+            mark_uncacheable(info.context)
             draft = page_from_token(token, model=ArticlePage)
             selectors.use_edition(info, draft.locale.language_code)
             return selectors.prepare_articles([draft], info=info)[0]

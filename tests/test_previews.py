@@ -231,3 +231,22 @@ def test_a_scheduled_drafts_preview_shows_its_go_live_date(gql, tree):
     _, token = open_preview(draft, go_live_at=embargo)
     date = gql.data(CLUSTER, {"token": token})["preview"]["publishedAt"]
     assert datetime.fromisoformat(date) == embargo
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["article", "preview"])
+def test_previews_over_get_are_never_cached(client, tree, field):
+    """A draft must stay behind its token: a cached copy would outlive the token (deleted or
+    expired) and reach whoever sends the same URL."""
+    from wagtail_headless_preview.models import PagePreview
+
+    home, monde = tree
+    _, token = open_preview(make_article(monde, "Publié"), title="Brouillon secret")
+    query = f'{{ {field}(token: "{token}") {{ title }} }}'
+    first = client.get("/graphql/", {"query": query})
+    assert first.json()["data"][field]["title"] == "Brouillon secret"
+    assert first["Cache-Control"] == "no-store"
+    PagePreview.objects.filter(token=token).delete()
+    again = client.get("/graphql/", {"query": query}).json()
+    assert again["data"][field] is None
+    assert again["errors"][0]["extensions"]["code"] == "BAD_PREVIEW_TOKEN"

@@ -79,7 +79,8 @@ def response_key(request) -> str:
     variables = params.get("variables") or ""
     if variables:
         # Same variables in another key order or spacing share an entry.
-        with contextlib.suppress(ValueError):
+        # (Nesting too deep for the parser raises RecursionError: the raw text is the key then.)
+        with contextlib.suppress(ValueError, RecursionError):
             variables = json.dumps(json.loads(variables), sort_keys=True, separators=(",", ":"))
     parts = [
         request.get_host(),

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
 
+from cms.graphql.security import RequestError, check_request_size, decoded_body, json_loads
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "kiosque:apq:"
@@ -99,16 +101,17 @@ def _request_data(request) -> tuple[dict | None, dict]:
     else:
         if request.content_type != "application/json":
             return None, {}
+        check_request_size(request)
         try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return None, {}  # graphene-django reports the bad body itself
+            body = json_loads(decoded_body(request) or "{}")
+        except ValueError:
+            return None, {}  # the view reports the bad body itself
         if not isinstance(body, dict):
             return None, {}
         raw = body.get("extensions")
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = json_loads(raw)
         except ValueError:
             raise BadExtensions from None
     if raw is not None and not isinstance(raw, dict):
@@ -123,7 +126,8 @@ class BadExtensions(Exception):
 def _given_query(request, body) -> str | None:
     if request.method == "GET":
         return request.GET.get("query") or None
-    return (body or {}).get("query") or None
+    query = (body or {}).get("query")
+    return None if query in (None, "") else query
 
 
 def _set_query(request, body, query: str) -> None:
@@ -145,8 +149,12 @@ def handle(request, build):
         body, extensions = _request_data(request)
     except BadExtensions:
         return _error("`extensions` must be a JSON object.", "BAD_REQUEST", 400)
+    except RequestError as exc:  # too large, or not UTF-8
+        return _error(exc.message, exc.kiosque_code, exc.response.status_code)
     persisted = extensions.get("persistedQuery")
     query = _given_query(request, body)
+    if query is not None and not isinstance(query, str):
+        return _error("`query` must be a string.", "BAD_REQUEST", 400)
 
     if persisted is None:
         if options()["ONLY"] and query is not None and sha256(query) not in registry():

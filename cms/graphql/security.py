@@ -39,6 +39,15 @@ def _bad_request(message: str, code: str = "BAD_REQUEST") -> RequestError:
     return RequestError(400, code, message)
 
 
+def json_loads(text):
+    """json.loads, with input nested too deeply for the parser reported like any bad JSON
+    (the parser raises RecursionError, which callers would not expect)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def check_request_size(request) -> None:
     limit = get_limits()["MAX_BODY_BYTES"]
     if len(request.META.get("QUERY_STRING", "")) > limit:
@@ -54,7 +63,7 @@ def check_request_size(request) -> None:
         )
 
 
-def _decoded_body(request) -> str:
+def decoded_body(request) -> str:
     body = request.body
     limit = get_limits()["MAX_BODY_BYTES"]
     if len(body) > limit:
@@ -77,7 +86,7 @@ class SecureGraphQLMixin:
         content_type = self.get_content_type(request)
         if content_type == JSON:
             try:
-                payload = json.loads(_decoded_body(request))
+                payload = json_loads(decoded_body(request))
             except ValueError:
                 raise _bad_request("The request body is not valid JSON.") from None
             if isinstance(payload, list):
@@ -89,7 +98,7 @@ class SecureGraphQLMixin:
                 raise _bad_request("The request body must be a JSON object.")
             return payload
         if content_type == "application/graphql":
-            return {"query": _decoded_body(request)}
+            return {"query": decoded_body(request)}
         if content_type in FORM_TYPES:
             try:
                 return request.POST
@@ -112,7 +121,7 @@ class SecureGraphQLMixin:
             raise _bad_request("`query` must be a string.")
         if isinstance(variables, str):
             try:
-                variables = json.loads(variables) if variables.strip() else None
+                variables = json_loads(variables) if variables.strip() else None
             except ValueError:
                 raise _bad_request("`variables` is not valid JSON.") from None
         if variables is not None and not isinstance(variables, dict):
