@@ -155,10 +155,13 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
     if updated_since is not None and updated_since.tzinfo is None:
         raise client_error("BAD_ARGUMENT", "`updatedSince` needs a time zone offset.")
     # Internal targets only when live and public on this site (any of its editions).
-    in_site = Q()
-    for path in selectors.edition_root_paths(info):
-        in_site |= Q(path__startswith=path)
-    public_pages = selectors.exclude_scheduled(Page.objects.live().public().filter(in_site))
+    # ... and under a section that is live, public and on schedule too.
+    private = selectors.private_paths(info)
+    public_pages = selectors.under_visible_sections(
+        selectors.exclude_scheduled(Page.objects.live().public()),
+        selectors.edition_root_paths(info),
+        private,
+    )
     qs = RedirectStamp.objects.filter(
         Q(redirect__site__isnull=True) | Q(redirect__site=site),
         Q(redirect__redirect_page__isnull=True, redirect__redirect_link__gt="")

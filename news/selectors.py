@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.db.models.functions import Substr
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.blocks import PageChooserBlock, RichTextBlock, StreamValue, StructBlock
 from wagtail.images import get_image_model
@@ -106,6 +106,23 @@ def exclude_scheduled(qs: QuerySet) -> QuerySet:
     or not yet due to go live."""
     now = timezone.now()
     return qs.exclude(expire_at__lte=now).exclude(Q(live=True) & Q(go_live_at__gt=now))
+
+
+def under_visible_sections(qs: QuerySet, root_paths: Iterable[str], private) -> QuerySet:
+    """Keep the site roots, the sections right under them, and pages whose section is live,
+    public and on schedule, within the same query. Wagtail leaves children live when a section
+    is unpublished or expires, so a page being live and public itself is not enough; the
+    page-tree rules (articles only under sections, sections only under the home page) make the
+    section the only ancestor to check."""
+    steplen = Page.steplen
+    reachable = Q()
+    for root in root_paths:
+        depth = len(root) // steplen
+        sections = published_sections(root_path=root, private=private).values("path")
+        reachable |= Q(path__startswith=root, depth__lte=depth + 1)
+        reachable |= Q(path__startswith=root, depth=depth + 2, parent_path__in=sections)
+    parent = Substr("path", 1, Length("path") - steplen)
+    return qs.annotate(parent_path=parent).filter(reachable)
 
 
 def _on_schedule(expire_at, go_live_at, now) -> bool:
@@ -348,9 +365,9 @@ def _load_link_urls(ids: set, info) -> dict:
     missing = ids - urls.keys()
     root_path = site_root(info)
     if missing and root_path is not None:
-        pages = _public(Page.objects.live(), private_paths(info)).filter(
-            pk__in=missing, path__startswith=root_path
-        )
+        private = private_paths(info)
+        pages = exclude_scheduled(_public(Page.objects.live(), private)).filter(pk__in=missing)
+        pages = under_visible_sections(pages, [root_path], private)
         for page in pages.only("id", "path", "url_path", "depth"):
             urls[page.pk] = page_path(page, info)
     for pk in missing:

@@ -239,3 +239,47 @@ def test_draft_changes_to_authors_topics_and_links_do_not_leak(gql, newsroom):
 def test_draft_only_fields_are_not_in_the_schema(gql, newsroom):
     payload = gql.query('{ article(slug: "visible") { draftTitle } }')
     assert payload["errors"][0]["message"].startswith("Cannot query field 'draftTitle'")
+
+
+def _hidden_in_other_ways(home):
+    """Live articles that are not public all the same: under an unpublished section, under an
+    expired section, past their own expiry (before Wagtail's scheduler unpublishes them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(hours=1)
+    closed = make_section(home, "Fermée", slug="fermee", menu_order=2)
+    under_closed = make_article(closed, "Sous fermée", slug="sous-fermee-secret")
+    closed.unpublish()
+    expired_section = make_section(home, "Périmée", slug="perimee", menu_order=3)
+    under_expired = make_article(expired_section, "Sous périmée", slug="sous-perimee-secret")
+    expired_section.specific_class.objects.filter(pk=expired_section.pk).update(expire_at=past)
+    expired = make_article(
+        home.get_children().get(slug="monde").specific, "Périmé", slug="perime-secret"
+    )
+    ArticlePage.objects.filter(pk=expired.pk).update(expire_at=past)
+    return [under_closed, under_expired, expired]
+
+
+def test_rich_text_links_to_live_but_hidden_pages_lose_their_target(gql, newsroom):
+    home, section, visible = newsroom
+    hidden = _hidden_in_other_ways(home)
+    links = " ".join(f'<a linktype="page" id="{page.pk}">{page.slug}</a>' for page in hidden)
+    make_article(section, "Lien", slug="lien", body=[paragraph(f"<p>{links}</p>")])
+    html = gql.data(RELATED, {"slug": "lien"})["article"]["body"][0]["html"]
+    assert "href" not in html, html
+    assert html.count("<a") == 3
+
+
+def test_redirects_to_live_but_hidden_pages_are_not_listed(gql, newsroom):
+    from wagtail.contrib.redirects.models import Redirect
+
+    home, section, visible = newsroom
+    for n, page in enumerate(_hidden_in_other_ways(home)):
+        Redirect.objects.create(old_path=f"/ancien-{n}", redirect_page=page)
+    Redirect.objects.create(old_path="/ancien-visible", redirect_page=visible)
+    edges = gql.data("{ redirects { edges { node { oldPath target } } } }")["redirects"]["edges"]
+    assert [edge["node"] for edge in edges] == [
+        {"oldPath": "/ancien-visible", "target": "/monde/visible/"}
+    ]
