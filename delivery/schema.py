@@ -3,7 +3,7 @@
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import graphene
 from django.db.models import Q
@@ -134,6 +134,7 @@ def _decode_redirect_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError
         if updated_at.tzinfo is None:
             raise ValueError
+        updated_at.astimezone(UTC)  # OverflowError for a date the database cannot hold
         return updated_at, pk
     except (ValueError, TypeError, OverflowError, UnicodeError, binascii.Error) as exc:
         raise client_error(
@@ -154,6 +155,11 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
         return {"edges": [], "page_info": {"has_next_page": False, "end_cursor": None}}
     if updated_since is not None and updated_since.tzinfo is None:
         raise client_error("BAD_ARGUMENT", "`updatedSince` needs a time zone offset.")
+    if updated_since is not None:
+        try:
+            updated_since.astimezone(UTC)
+        except OverflowError:
+            raise client_error("BAD_ARGUMENT", "`updatedSince` is out of range.") from None
     # Internal targets only when live and public on this site (any of its editions).
     # ... and under a section that is live, public and on schedule too.
     private = selectors.private_paths(info)

@@ -99,7 +99,12 @@ def test_draft_and_private_targets_are_never_revealed(gql, site):
 @pytest.mark.parametrize(
     "variables,code",
     [({"after": "pas-un-curseur"}, "BAD_CURSOR"), ({"first": 1000}, "BAD_ARGUMENT"),
-     ({"since": "2026-03-01T10:00:00"}, "BAD_ARGUMENT")],
+     ({"since": "2026-03-01T10:00:00"}, "BAD_ARGUMENT"),
+     # Dates that exist only in their own time zone: year 1 before UTC, year 9999 after it.
+     ({"since": "0001-01-01T00:00:00+05:00"}, "BAD_ARGUMENT"),
+     ({"since": "9999-12-31T23:00:00-05:00"}, "BAD_ARGUMENT"),
+     ({"after": "WyIwMDAxLTAxLTAxVDAwOjAwOjAwKzA1OjAwIiwgNV0"}, "BAD_CURSOR"),
+     ({"after": "WyI5OTk5LTEyLTMxVDIzOjAwOjAwLTA1OjAwIiwgNV0"}, "BAD_CURSOR")],
 )  # fmt: skip
 def test_bad_arguments_are_client_errors(gql, site, variables, code):
     payload = gql.query(QUERY, variables)
