@@ -317,3 +317,23 @@ def test_language_is_part_of_the_key(client, site):
     fetch(client, HTTP_ACCEPT_LANGUAGE="fr")
     assert fetch(client, HTTP_ACCEPT_LANGUAGE="fr")[0] == 0
     assert fetch(client, HTTP_ACCEPT_LANGUAGE="en")[0] > 0
+
+
+def test_editing_the_newsletter_box_makes_the_next_request_fresh(client, site):
+    """The box is read by GET on every article page: an edit (a new consent version above
+    all) must reach the very next request, not wait for the cached answer to expire."""
+    from newsletter.models import NewsletterSettings
+
+    query = "{ newsletterBox { title consentVersion } }"
+    assert get(client, query).json()["data"]["newsletterBox"]["title"] == (
+        "Notre lettre d'information"
+    )
+    assert fetch(client, query)[0] == 0  # now served from the cache
+    box = NewsletterSettings.for_site(site["home"].get_site())
+    box.title_fr = "La lettre du soir"
+    box.consent_version = "2026-11"
+    box.save()
+    assert get(client, query).json()["data"]["newsletterBox"] == {
+        "title": "La lettre du soir",
+        "consentVersion": "2026-11",
+    }

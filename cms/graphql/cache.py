@@ -267,11 +267,13 @@ def connect_signals() -> None:
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from news.models import Author, Topic
+    from newsletter.models import NewsletterSettings
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(bump_generation, dispatch_uid=f"kiosque-cache-{id(signal)}")
     post_delete.connect(_page_deleted, dispatch_uid="kiosque-cache-page-delete")
-    for model in (Author, Topic, get_image_model(), Redirect, Site, PageViewRestriction):
+    shown = (Author, Topic, get_image_model(), Redirect, Site, PageViewRestriction)
+    for model in (*shown, NewsletterSettings):
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"kiosque-save-{model}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"kiosque-del-{model}")
 
