@@ -164,7 +164,7 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
     # ... and under a section that is live, public and on schedule too.
     private = selectors.private_paths(info)
     public_pages = selectors.under_visible_sections(
-        selectors.exclude_scheduled(Page.objects.live().public()),
+        selectors.exclude_scheduled(selectors.without_private(Page.objects.live(), private)),
         selectors.edition_root_paths(info),
         private,
     )
