@@ -6,13 +6,18 @@ Email policy (see docs/newsletter.md):
   are refused, because the SMTP path does not negotiate SMTPUTF8;
 - internationalised domain names are accepted and stored in their ASCII (punycode) form,
   lower-cased, so `bücher.de` and `xn--bcher-kva.de` are one address;
-- no domain literals (`[192.0.2.1]`), no host without a dot (`localhost`), no DNS lookup.
+- no domain literals (`[192.0.2.1]`), no host without a dot (`localhost`), no DNS lookup;
+- canonical before any check: no RFC 2047 encoded-word (`=?utf-8?q?bob?=`), quoted part,
+  comment or display name, and the stored text must be exactly the mailbox Django's SMTP code
+  sends to (`sanitize_address` decodes encoded-words and drops comments), so one inbox is one
+  row and one rate-limit counter.
 """
 
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.mail.message import sanitize_address
 from django.core.validators import EmailValidator
 
 from newsletter.messages import DEFAULT_LOCALE, LOCALES
@@ -23,6 +28,8 @@ MAX_SOURCE_LENGTH = 100
 MAX_LOCALE_LENGTH = 16
 
 _email_validator = EmailValidator(allowlist=[])
+# RFC 5322 dot-atom over ASCII atext: no quotes, comments, backslashes or brackets.
+_dot_atom_re = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _locale_re = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{1,8})*", re.ASCII | re.IGNORECASE)
 
 
@@ -63,7 +70,17 @@ def clean_email(raw) -> str:
         _email_validator(email)
     except ValidationError as exc:
         raise InputError("email", "INVALID_EMAIL") from exc
+    if not _dot_atom_re.fullmatch(local) or "=?" in local or not _is_smtp_canonical(email):
+        raise InputError("email", "INVALID_EMAIL")
     return email
+
+
+def _is_smtp_canonical(email: str) -> bool:
+    """True when the mail path sends to exactly this text (no decoding, no rewriting)."""
+    try:
+        return sanitize_address(email, "utf-8") == email
+    except (ValueError, IndexError):
+        return False
 
 
 def clean_locale(raw) -> str:

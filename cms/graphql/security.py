@@ -18,6 +18,7 @@ from graphene_django.settings import graphene_settings
 from graphene_django.views import HttpError
 from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 
+from cms.graphql import preflight
 from cms.graphql.documents import cached_document_for
 from cms.graphql.errors import format_error
 from cms.graphql.limits import get_limits
@@ -162,6 +163,8 @@ class SecureGraphQLMixin:
                 f"Can only perform a {operation_ast.operation.value} operation from a POST"
                 " request.",
             )
+        if preflight.is_cross_site_capable_write(request, operation_ast):
+            raise RequestError(415, "UNSUPPORTED_MEDIA_TYPE", preflight.REFUSAL)
         options = {
             "root_value": self.get_root_value(request),
             "context_value": self.get_context(request),
