@@ -26,7 +26,7 @@ class StockConfig(AppConfig):
             link.author for link in self.article_authors.all()
         ]
         models.ArticlePage.body_blocks = lambda self, info, **kw: list(self.body)
-        types.find_rendition = lambda image, spec: image.get_rendition(spec)
+        types.rendition_for = lambda image, spec: image.get_rendition(spec)
 
         def render(value, *, info=None):
             return richtext.render_rich_text(value, info=None)

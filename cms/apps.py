@@ -15,3 +15,7 @@ class CmsConfig(AppConfig):
         from cms.graphql.cache import connect_signals
 
         connect_signals()
+
+        from cms import renditions
+
+        renditions.connect_signals()

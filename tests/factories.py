@@ -42,6 +42,16 @@ def make_image(title: str = "Photo", *, width: int = 1600, height: int = 900) ->
     )
 
 
+def make_image_with_renditions(title: str = "Photo", **size) -> Image:
+    """An image as readers see it once its save has committed: every allowed rendition made
+    (tests run inside a transaction, so the after-commit step is done here)."""
+    from cms.renditions import generate_renditions
+
+    image = make_image(title, **size)
+    generate_renditions(image)
+    return image
+
+
 def make_site() -> HomePage:
     """A fresh site: a live home page as the default site's root."""
     root = Page.get_first_root_node()

@@ -6,7 +6,14 @@ import json
 import pytest
 from django.db import transaction
 
-from tests.factories import dated, make_article, make_image, make_section, make_site
+from tests.factories import (
+    dated,
+    make_article,
+    make_image,
+    make_image_with_renditions,
+    make_section,
+    make_site,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +173,8 @@ def test_src_set_sizes_outside_the_allowed_widths_are_refused(gql, newsroom):
 
 
 def test_repeated_src_set_sizes_are_accepted_once(gql, newsroom):
-    make_article(newsroom, "Photo", slug="photo", published_at=dated(9), lead_image=make_image())
+    image = make_image_with_renditions()
+    make_article(newsroom, "Photo", slug="photo", published_at=dated(9), lead_image=image)
     query = '{ article(slug: "photo") { leadImage { srcSet(sizes: [640, 320, 640, 320, 640, 320, 640, 320, 640]) } } }'  # noqa: E501
     src_set = gql.data(query)["article"]["leadImage"]["srcSet"]
     assert [part.rsplit(" ", 1)[1] for part in src_set.split(", ")] == ["320w", "640w"]

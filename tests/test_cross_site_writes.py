@@ -51,7 +51,9 @@ def test_other_simple_bodies_cannot_carry_a_mutation(client, content_type, no_ra
 
 def test_form_encoded_queries_still_read(client):
     response = client.post(
-        "/graphql/", "query={ sections { slug } }", content_type="application/x-www-form-urlencoded"
+        "/graphql/",
+        "query={ sections { slug } }",
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
     assert response.json() == {"data": {"sections": []}}

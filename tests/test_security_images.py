@@ -3,6 +3,7 @@
 import pytest
 from wagtail.images.models import Rendition
 
+from cms import renditions
 from cms.graphql.types import rendition_specs
 from tests.factories import make_article, make_image, make_section, make_site
 
@@ -13,7 +14,10 @@ QUERY = 'query($sizes: [Int!]) { article(slug: "photo") { leadImage { srcSet(siz
 def article(db):
     home = make_site()
     section = make_section(home, "Monde", slug="monde")
-    return make_article(section, "Photo", slug="photo", lead_image=make_image("Photo"))
+    image = make_image("Photo")
+    # What saving the image does after its commit (tests run inside a transaction).
+    renditions.generate_renditions(image)
+    return make_article(section, "Photo", slug="photo", lead_image=image)
 
 
 def codes(payload):
@@ -51,11 +55,11 @@ def test_srcset_refuses_sizes_outside_the_allow_list(gql, article, sizes, settin
 
 
 def test_repeated_sizes_collapse(gql, article):
+    before = Rendition.objects.count()
     data = gql.data(QUERY, {"sizes": [320] * 7 + [640] * 7})
     srcset = data["article"]["leadImage"]["srcSet"]
     assert len(srcset.split(", ")) == 2 and srcset.count(" 320w") == 1
-    written = Rendition.objects.filter(filter_spec__startswith="width-")
-    assert sorted(written.values_list("filter_spec", flat=True)) == ["width-320", "width-640"]
+    assert Rendition.objects.count() == before
 
 
 def test_only_allow_listed_renditions_are_ever_written(gql, article):

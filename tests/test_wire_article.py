@@ -10,7 +10,7 @@ from tests.factories import (
     dated,
     feature,
     make_article,
-    make_image,
+    make_image_with_renditions,
     make_section,
     make_site,
 )
@@ -125,7 +125,7 @@ def wire():
         authors=authors,
         topics=topics,
         related=[other],
-        lead_image=make_image("Signature à Kerane", width=1600, height=900),
+        lead_image=make_image_with_renditions("Signature à Kerane", width=1600, height=900),
     )
     article.lead_image_caption = "Les quatre chefs d'État après la signature, à Kerane."
     article.lead_image_credit = "Kiosque / Yao Mensah"

@@ -1,51 +1,28 @@
 """GraphQL types shared by every content app: images with allow-listed renditions."""
 
-from functools import lru_cache
+import contextlib
 
 import graphene
-from django.conf import settings
-from wagtail.images.models import Filter
 
 from cms.graphql.errors import client_error
 
-
-def allowed_widths() -> list[int]:
-    return list(settings.KIOSQUE["IMAGE_WIDTHS"])
-
-
-@lru_cache(maxsize=64)
-def _filter(spec: str) -> Filter:
-    return Filter(spec=spec)
+# Renditions are made off the request path (cms.renditions); the API only reads them.
+from cms.renditions import (  # noqa: F401  (rendition_specs is imported from here by apps)
+    allowed_widths,
+    default_image_spec,
+    rendition_for,
+    rendition_specs,
+)
 
 
 def rendition_url(rendition) -> str:
     """`full_url`, kept on the rendition: one image often appears many times in a response."""
     url = getattr(rendition, "_kiosque_full_url", None)
     if url is None:
-        url = rendition._kiosque_full_url = rendition.full_url
+        url = rendition.full_url
+        with contextlib.suppress(AttributeError):  # OriginalFile is frozen; its URL is cheap
+            rendition._kiosque_full_url = url
     return url
-
-
-def find_rendition(image, spec: str):
-    """A rendition read straight from prefetched ones when present.
-
-    `Image.get_rendition` writes every rendition back to the cache on each call, even when it
-    was prefetched (a Redis round trip per image and size); only missing ones go through it."""
-    prefetched = image._get_prefetched_renditions()
-    if prefetched is not None:
-        key = None
-        for rendition in prefetched:
-            if rendition.filter_spec != spec:
-                continue
-            if key is None:
-                key = _filter(spec).get_cache_key(image)
-            if rendition.focal_point_key == key:
-                return rendition
-    return image.get_rendition(spec)
-
-
-def default_image_spec() -> str:
-    return f"max-{max(allowed_widths())}x{max(allowed_widths())}"
 
 
 class ImageType(graphene.ObjectType):
@@ -90,12 +67,15 @@ class ImageType(graphene.ObjectType):
                 "BAD_ARGUMENT",
                 f"srcSet sizes must be among {widths}; got {bad}.",
             )
-        parts = []
-        # Duplicates collapse here, so a long list cannot ask for more renditions than widths.
+        # Duplicates collapse here; a width not made yet falls back to a nearby rendition or the
+        # original, and each candidate is listed once, with its real width.
+        candidates = {}
         for size in sorted(set(sizes)):
-            rendition = find_rendition(view.image, f"width-{size}")
-            parts.append(f"{rendition_url(rendition)} {rendition.width}w")
-        return ", ".join(parts)
+            rendition = rendition_for(view.image, f"width-{size}")
+            candidates[rendition_url(rendition)] = rendition.width
+        return ", ".join(
+            f"{url} {width}w" for url, width in sorted(candidates.items(), key=lambda c: c[1])
+        )
 
 
 class ImageView:
@@ -112,10 +92,5 @@ class ImageView:
 
     def default_rendition(self):
         if self._default is None:
-            self._default = find_rendition(self.image, default_image_spec())
+            self._default = rendition_for(self.image, default_image_spec())
         return self._default
-
-
-def rendition_specs() -> list[str]:
-    """Every rendition the API may ask for; used to prefetch them in one query."""
-    return [default_image_spec(), *(f"width-{w}" for w in allowed_widths())]

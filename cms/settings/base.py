@@ -241,6 +241,9 @@ KIOSQUE = {
     "DEFAULT_PAGE_SIZE": 20,
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
+    # Who makes those renditions (docs/api.md, "Images"): "inline" after the commit of an image
+    # save or a page publish, or "worker" (manage.py run_worker). Never a reader's request.
+    "RENDITIONS": env("KIOSQUE_RENDITIONS", "inline"),
     # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
     "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),

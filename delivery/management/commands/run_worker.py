@@ -1,4 +1,5 @@
-"""The background worker: sends due webhook deliveries and runs Wagtail's scheduled publishing."""
+"""The background worker: sends due webhook deliveries, runs Wagtail's scheduled publishing and
+makes image renditions that are still missing (cms.renditions)."""
 
 import logging
 import signal
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from cms import renditions
 from delivery import webhooks
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
         last_schedule = None
+        broken_images: set[int] = set()
         while True:
             if not connection.in_atomic_block:
                 # Long-running loop: drop connections the database or the network closed.
@@ -42,6 +45,14 @@ class Command(BaseCommand):
                     call_command("publish_scheduled", verbosity=0)
                 except Exception:
                     logger.exception("scheduled publishing failed")
+                try:
+                    made, failed = renditions.generate_missing(skip=broken_images)
+                    # Images whose file cannot be read are not retried by this process.
+                    broken_images.update(failed)
+                    if made:
+                        logger.info("made %d image rendition(s)", made)
+                except Exception:
+                    logger.exception("rendition generation failed")
             try:
                 sent = webhooks.send_due()
             except Exception:
