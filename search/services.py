@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from wagtail.rich_text import RichText
 
@@ -125,12 +126,21 @@ def rebuild_index(*, batch_size: int = 500) -> int:
 
 def record_search(query: str) -> None:
     """Count a reader's query so editors see popular searches (Wagtail's "Promoted search
-    results" admin). A failed write (read-only replica, a race on the daily row) never fails
-    the search itself."""
+    results" admin). A string not stored yet gets its row only while the table holds fewer
+    than KIOSQUE["SEARCH_STATS_MAX_QUERIES"]: stored and promoted strings always count, but
+    a script sending distinct words cannot grow the table without bound. A failed write
+    (read-only replica, a race on the daily row) never fails the search itself."""
     from wagtail.contrib.search_promotions.models import Query
+    from wagtail.search.utils import normalise_query_string
 
+    query_string = normalise_query_string(query)
     try:
         with transaction.atomic():
-            Query.get(query).add_hit()
+            stored = Query.objects.filter(query_string=query_string).first()
+            if stored is None:
+                if Query.objects.count() >= settings.KIOSQUE["SEARCH_STATS_MAX_QUERIES"]:
+                    return
+                stored = Query.get(query_string)
+            stored.add_hit()
     except DatabaseError:
         logger.warning("Could not record a search query.", exc_info=True)

@@ -249,12 +249,21 @@ KIOSQUE = {
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
     # Broad queries rank only their most recent matches; totalCount is estimated beyond.
     "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
+    # Distinct query strings kept for the popular-searches admin; beyond it only strings
+    # already stored (or promoted) count. run_worker drops daily hits older than
+    # WAGTAILSEARCH_HITS_MAX_AGE (Wagtail's default: 7 days) once a day.
+    "SEARCH_STATS_MAX_QUERIES": env_int("KIOSQUE_SEARCH_STATS_MAX_QUERIES", 2000),
     # Age in seconds after which a preview token is refused.
     "PREVIEW_TOKEN_MAX_AGE": env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600),
 }
 
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
 # (untested here; needs the client package, see docs/search.md).
+if KIOSQUE["RENDITIONS"] not in {"inline", "worker"}:
+    raise ValueError(
+        f"KIOSQUE_RENDITIONS must be 'inline' or 'worker', not {KIOSQUE['RENDITIONS']!r}"
+    )
+
 if KIOSQUE["SEARCH_BACKEND"] in {"opensearch", "elasticsearch"}:
     WAGTAILSEARCH_BACKENDS["default"] = {
         "BACKEND": {

@@ -1,6 +1,8 @@
-"""The background worker: sends due webhook deliveries, runs Wagtail's scheduled publishing and
-makes image renditions that are still missing (cms.renditions)."""
+"""The background worker: sends due webhook deliveries, runs Wagtail's scheduled publishing,
+makes image renditions that are still missing (cms.renditions) and, once a day, drops old
+search statistics."""
 
+import io
 import logging
 import signal
 import time
@@ -13,6 +15,8 @@ from cms import renditions
 from delivery import webhooks
 
 logger = logging.getLogger(__name__)
+
+STATISTICS_EVERY = 24 * 3600.0
 
 
 class Command(BaseCommand):
@@ -32,6 +36,7 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, self._stop)
         last_schedule = None
         broken_images: set[int] = set()
+        last_statistics = None
         while True:
             if not connection.in_atomic_block:
                 # Long-running loop: drop connections the database or the network closed.
@@ -53,6 +58,14 @@ class Command(BaseCommand):
                         logger.info("made %d image rendition(s)", made)
                 except Exception:
                     logger.exception("rendition generation failed")
+                if last_statistics is None or now - last_statistics >= STATISTICS_EVERY:
+                    last_statistics = now
+                    try:
+                        # Search statistics: daily hits past WAGTAILSEARCH_HITS_MAX_AGE, then
+                        # queries left with no hits and no promotion (frees the table's cap).
+                        call_command("searchpromotions_garbage_collect", stdout=io.StringIO())
+                    except Exception:
+                        logger.exception("search statistics clean-up failed")
             try:
                 sent = webhooks.send_due()
             except Exception:
