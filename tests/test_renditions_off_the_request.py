@@ -8,6 +8,9 @@ nearest rendition made, or to the original file.
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -192,3 +195,19 @@ def test_cold_and_warm_listings_use_the_same_sql(
         renditions.generate_renditions(image)
     assert Rendition.objects.count() == 12 * len(rendition_specs())
     assert count() == cold
+
+
+def test_an_unknown_renditions_mode_stops_the_settings_from_loading():
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "KIOSQUE_RENDITIONS": "sometimes"}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import cms.settings.test"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "ImproperlyConfigured: KIOSQUE_RENDITIONS must be 'inline' or 'worker'" in done.stderr

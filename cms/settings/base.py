@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -260,7 +261,7 @@ KIOSQUE = {
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
 # (untested here; needs the client package, see docs/search.md).
 if KIOSQUE["RENDITIONS"] not in {"inline", "worker"}:
-    raise ValueError(
+    raise ImproperlyConfigured(
         f"KIOSQUE_RENDITIONS must be 'inline' or 'worker', not {KIOSQUE['RENDITIONS']!r}"
     )
 
