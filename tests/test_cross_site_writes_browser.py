@@ -145,7 +145,9 @@ def run_page(url: str) -> dict:
             browser.close()
 
 
-@pytest.mark.django_db(transaction=True)
+# Transactional: the live server thread must see what the test writes. Serialized rollback keeps
+# the flush at the end from re-creating content types under the next serialized test's rows.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_foreign_page_cannot_subscribe_but_an_allowed_frontend_can(live_server, settings):
     _require_chromium()
     settings.NEWSLETTER = {
