@@ -66,3 +66,15 @@ def count_queries():
         return len(ctx.captured_queries), result
 
     return run
+
+
+def pytest_collection_modifyitems(items):
+    # Tests run in random order (pytest-randomly); see tests/suite_order.py for why this holds.
+    from tests.suite_order import transactional_without_restore
+
+    if offenders := transactional_without_restore(items):
+        raise pytest.UsageError(
+            "Transactional tests must use @pytest.mark.django_db(transaction=True, "
+            "serialized_rollback=True) so the suite does not depend on order: "
+            + ", ".join(offenders)
+        )
