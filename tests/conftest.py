@@ -78,3 +78,10 @@ def pytest_collection_modifyitems(items):
             "serialized_rollback=True) so the suite does not depend on order: "
             + ", ".join(offenders)
         )
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # Also under -q, which hides pytest-randomly's header: a failing order must be replayable.
+    seed = config.getoption("randomly_seed", default=None)
+    if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"Test order: --randomly-seed={seed} replays it")

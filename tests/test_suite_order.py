@@ -40,3 +40,22 @@ def test_the_suite_runs_in_a_random_order_with_a_printed_seed(pytestconfig):
     # -p no:randomly turns it off for one run; the default is on, so CI shuffles.
     assert pytestconfig.getoption("randomly_reorganize") is True
     assert isinstance(pytestconfig.getoption("randomly_seed"), int)
+
+
+def test_a_quiet_run_still_prints_the_seed_that_replays_its_order():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    node = (
+        "tests/test_suite_order.py::"
+        "test_transactional_tests_without_serialized_rollback_are_reported"
+    )
+    result = subprocess.run(  # noqa: S603 - our own test suite
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--randomly-seed=4242",
+         node],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Test order: --randomly-seed=4242 replays it" in result.stdout
