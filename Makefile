@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check bench fuzz loadtest faults clean
+.PHONY: install run test lint format check browser bench bench-matrix fuzz loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,11 +32,26 @@ check: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Random order (pytest-randomly prints its seed; replay with PYTEST_ARGS=--randomly-seed=N).
+# The browser test fails, never skips, when Chromium is missing: `make browser`.
 test: lint check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Debian's Chromium for tests/test_editor_flow_browser.py (apt-get; Playwright downloads nothing).
+browser:
+	.ci/setup-browser
+
 bench: install
 	$(BIN)/python bench/run.py
+
+# Database effect vs cache-backend effect: SQLite/PostgreSQL x local memory/Redis, one run each,
+# written into docs/benchmarks.md. Needs wrk, PostgreSQL and Redis (docs/benchmarks.md).
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/kiosque_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/4
+bench-matrix: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python bench/run.py --matrix --database-url $(BENCH_PG_URL) \
+		--redis-url $(BENCH_REDIS_URL) --duration 5 --write-section docs/benchmarks.md
 
 fuzz: install
 	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q

@@ -3,6 +3,8 @@
     make bench                                   # 1,000 articles, SQLite, wrk for 10 s a case
     .venv/bin/python bench/run.py --articles 1000 --database-url postgres://.../kiosque_bench
     .venv/bin/python bench/run.py --no-load      # in-process figures only
+    .venv/bin/python bench/run.py --matrix --database-url postgres://.../kiosque_bench \
+        --redis-url redis://127.0.0.1:6379/4 --write-section docs/benchmarks.md
 
 Same data, one run: (a) Kiosque `articles(first: 20)` card selection; (b) stock grapple
 `pages(contentType: "news.ArticlePage", limit: 20)` with the same fields, in its own process
@@ -11,6 +13,11 @@ bytes as a static file served by WhiteNoise; plus Kiosque's full `article(urlPat
 For each: SQL count and in-process p50/p95 (Django test client), then gunicorn (2 sync workers)
 on 127.0.0.1 under wrk (16 connections): requests/s and p99, uncached and cached.
 Prints a markdown report; --write FILE saves it.
+
+--matrix runs the whole bench four times, one after the other: SQLite and PostgreSQL (same
+generator, same seed, same article count), each with the local-memory cache and with Redis, so the
+database's effect and the cache backend's effect on the ratios can be told apart. --write-section
+FILE replaces the text between FILE's bench-matrix markers with that report.
 """
 
 from __future__ import annotations
@@ -44,7 +51,18 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn + wrk")
     parser.add_argument("--write", default=None, help="save the markdown report to this file")
-    return parser.parse_args()
+    parser.add_argument(
+        "--matrix", action="store_true",
+        help="SQLite and --database-url (PostgreSQL), each with local memory and --redis-url",
+    )  # fmt: skip
+    parser.add_argument(
+        "--write-section", default=None,
+        help="replace the bench-matrix section of this markdown file with the report",
+    )  # fmt: skip
+    args = parser.parse_args()
+    if args.matrix and not ((args.database_url or "").startswith("postgres") and args.redis_url):
+        parser.error("--matrix needs a PostgreSQL --database-url and a --redis-url")
+    return args
 
 
 def base_env(args) -> dict:
@@ -125,7 +143,7 @@ class Server:
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # a loaded machine starts Django slowly
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/listing.json", timeout=2)
@@ -174,16 +192,10 @@ def wrk(port, path, args) -> dict:
     }
 
 
-def main():
-    args = parse_args()
-    if not args.no_load and not shutil.which("wrk"):
-        raise SystemExit("wrk is needed for the load part (apt-get install wrk), or --no-load.")
-    VAR.mkdir(exist_ok=True)
-    (VAR / "bench-static").mkdir(exist_ok=True)
-    env = base_env(args)
-    started = time.monotonic()
+def measure(args, env) -> tuple[dict, dict, dict]:
+    """In-process rows, load figures and worker memory for one database + cache combination."""
     article_path = prepare_data(args, env)
-    env["BENCH_ARTICLE_PATH"] = article_path
+    env = {**env, "BENCH_ARTICLE_PATH": article_path}
     from bench.queries import request_for
 
     uncached = {"KIOSQUE_CACHE_ENABLED": "false"}
@@ -216,11 +228,160 @@ def main():
             for case in ("kiosque_listing", "kiosque_article", "kiosque_home", "static"):
                 load["cached"][case] = wrk(server.port, request_for(case)[1], args)
             memory["Kiosque (cached)"] = server.worker_rss_mb()
+    return rows, load, memory
 
-    report = render(args, env, rows, load, memory, time.monotonic() - started)
+
+def main():
+    args = parse_args()
+    if not args.no_load and not shutil.which("wrk"):
+        raise SystemExit("wrk is needed for the load part (apt-get install wrk), or --no-load.")
+    VAR.mkdir(exist_ok=True)
+    (VAR / "bench-static").mkdir(exist_ok=True)
+    if args.matrix:
+        report = run_matrix(args)
+    else:
+        env = base_env(args)
+        started = time.monotonic()
+        rows, load, memory = measure(args, env)
+        report = render(args, env, rows, load, memory, time.monotonic() - started)
     print(report)
     if args.write:
         Path(args.write).write_text(report, encoding="utf-8")
+    if args.write_section:
+        write_section(Path(args.write_section), report)
+
+
+MATRIX_START = "<!-- bench-matrix:start (written by bench/run.py --matrix; do not edit) -->"
+MATRIX_END = "<!-- bench-matrix:end -->"
+
+
+def write_section(path: Path, report: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if MATRIX_START not in text or MATRIX_END not in text:
+        raise SystemExit(f"{path} has no bench-matrix markers:\n{MATRIX_START}\n{MATRIX_END}")
+    head, rest = text.split(MATRIX_START, 1)
+    tail = rest.split(MATRIX_END, 1)[1]
+    path.write_text(f"{head}{MATRIX_START}\n\n{report}\n{MATRIX_END}{tail}", encoding="utf-8")
+
+
+def run_matrix(args) -> str:
+    """The four database x cache combinations, one full run each, one after the other."""
+    sqlite_url = f"sqlite:///{VAR / f'bench-{args.articles}.sqlite3'}"
+    combos = [
+        ("SQLite", "local memory", sqlite_url, None),
+        ("SQLite", "Redis", sqlite_url, args.redis_url),
+        ("PostgreSQL", "local memory", args.database_url, None),
+        ("PostgreSQL", "Redis", args.database_url, args.redis_url),
+    ]
+    started = time.monotonic()
+    results = []
+    for db, cache, database_url, redis_url in combos:
+        combo_args = argparse.Namespace(**{**vars(args), "database_url": database_url,
+                                           "redis_url": redis_url})  # fmt: skip
+        env = base_env(combo_args)
+        if db == "PostgreSQL":
+            ensure_postgres_database(database_url)
+        print(f"== {db} / {cache} ==", file=sys.stderr, flush=True)
+        t0 = time.monotonic()
+        rows, load, memory = measure(combo_args, env)
+        full = render(combo_args, env, rows, load, memory, time.monotonic() - t0)
+        results.append((db, cache, rows, load, full))
+    return render_matrix(args, results, time.monotonic() - started)
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the bench's own database when it is missing (never drops or empties one)."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    cfg = dj_database_url.parse(url)
+    params = {"host": cfg["HOST"] or None, "port": cfg["PORT"] or None,
+              "user": cfg["USER"] or None, "password": cfg["PASSWORD"] or None}  # fmt: skip
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+
+
+def render_matrix(args, results, elapsed) -> str:
+    def ratio(a, b):
+        return round(a / b, 2) if a and b else None
+
+    def shown(value, suffix="x"):
+        return "-" if value is None else f"{value}{suffix}"
+
+    lines = [
+        f"### Database and cache backend apart: {args.articles:,} articles, one run each",
+        "",
+        "Each line is a whole bench run; the four ran one after the other on the same data "
+        "(`create_random_data --seed 7`). Ratios compare Kiosque with stock grapple inside "
+        "the same line, so they are what to compare between lines.",
+        "",
+        "| database | cache | Kiosque listing p50 ms | stock listing p50 ms | listing vs stock "
+        "(p50) | Kiosque req/s | stock req/s | listing vs stock (req/s) | full article vs stock "
+        "(p50) | cached listing req/s | static req/s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    summary = {}
+    for db, cache, rows, load, _full in results:
+        u, lu, lc = rows["uncached"], load["uncached"], load["cached"]
+        k_p50, s_p50 = u["kiosque_listing"]["p50_ms"], u["stock_listing"]["p50_ms"]
+        k_rps = lu.get("kiosque_listing", {}).get("rps")
+        s_rps = lu.get("stock_listing", {}).get("rps")
+        entry = {
+            "p50": ratio(s_p50, k_p50),
+            "rps": ratio(k_rps, s_rps),
+            "article": ratio(u["stock_article"]["p50_ms"], u["kiosque_article"]["p50_ms"]),
+        }
+        summary[(db, cache)] = entry
+        lines.append(
+            f"| {db} | {cache} | {k_p50} | {s_p50} | {shown(entry['p50'])} | "
+            f"{shown(k_rps, '')} | {shown(s_rps, '')} | {shown(entry['rps'])} | "
+            f"{shown(entry['article'])} | {shown(lc.get('kiosque_listing', {}).get('rps'), '')} "
+            f"| {shown(lc.get('static', {}).get('rps'), '')} |"
+        )
+
+    def says(key):
+        return ", ".join(
+            f"{db}/{cache} {shown(summary[(db, cache)][key])}" for db, cache, *_ in results
+        )
+
+    def effect(key, a, b):
+        x, y = summary[a][key], summary[b][key]
+        return f"{shown(x)} -> {shown(y)}"
+
+    sl, sr = ("SQLite", "local memory"), ("SQLite", "Redis")
+    pl, pr = ("PostgreSQL", "local memory"), ("PostgreSQL", "Redis")
+    lines += [
+        "",
+        f"- Uncached listing vs stock grapple, in-process p50: {says('p50')}; under gunicorn "
+        f"(req/s): {says('rps')}. Target ≥ 5x: met by "
+        + (
+            ", ".join(
+                f"{db}/{cache}" for (db, cache), e in summary.items() if (e["p50"] or 0) >= 5
+            )
+            or "none"
+        )  # fmt: skip
+        + " (in-process p50).",
+        f"- Database effect (cache held fixed), in-process p50 ratio: local memory "
+        f"{effect('p50', sl, pl)} from SQLite to PostgreSQL; Redis {effect('p50', sr, pr)}.",
+        f"- Cache-backend effect (database held fixed): SQLite {effect('p50', sl, sr)} from "
+        f"local memory to Redis; PostgreSQL {effect('p50', pl, pr)}. Stock Wagtail writes "
+        "each rendition it reads back to the cache, so a slower cache costs stock grapple "
+        "more than Kiosque, which writes none.",
+        "",
+        f"Command: `.venv/bin/python {' '.join(['bench/run.py', *sys.argv[1:]])}` "
+        f"({elapsed:.0f} s in all).",
+        "",
+        "Full report of each run:",
+        "",
+    ]
+    for *_, full in results:
+        lines += [full.replace("### ", "#### ", 1), ""]
+    return "\n".join(lines)
 
 
 LABELS = {

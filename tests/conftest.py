@@ -66,3 +66,22 @@ def count_queries():
         return len(ctx.captured_queries), result
 
     return run
+
+
+def pytest_collection_modifyitems(items):
+    # Tests run in random order (pytest-randomly); see tests/suite_order.py for why this holds.
+    from tests.suite_order import transactional_without_restore
+
+    if offenders := transactional_without_restore(items):
+        raise pytest.UsageError(
+            "Transactional tests must use @pytest.mark.django_db(transaction=True, "
+            "serialized_rollback=True) so the suite does not depend on order: "
+            + ", ".join(offenders)
+        )
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # Also under -q, which hides pytest-randomly's header: a failing order must be replayable.
+    seed = config.getoption("randomly_seed", default=None)
+    if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"Test order: --randomly-seed={seed} replays it")

@@ -35,7 +35,8 @@ def _casings(address: str, count: int) -> list[str]:
     return sorted(variants)
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: a later transactional test must find the migrated rows intact.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_signups_in_different_cases_leave_one_row(settings, mailoutbox):
     assert connection.vendor == "postgresql"
     settings.NEWSLETTER = {**settings.NEWSLETTER, **NO_LIMITS}
