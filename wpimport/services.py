@@ -9,6 +9,7 @@ import hashlib
 import html
 import json
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +41,10 @@ from wpimport.models import ImportedPost
 from wpimport.parser import ExportIndex, Post, iter_posts, upload_path
 
 logger = logging.getLogger(__name__)
+
+_HREF = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["']""", re.IGNORECASE)
+_SRC = re.compile(r"""<img\s[^>]*?src=["']([^"']+)["']""", re.IGNORECASE)
+_ATTACHMENT_ID = re.compile(r"(?:wp-image-|attachment_)(\d+)")
 
 # Bump when a change to the conversion should rewrite pages imported by an earlier version.
 CONVERTER_VERSION = "1"
@@ -162,9 +167,9 @@ class Importer:
         self.images = {}
         self.redirect_site = None
         self.relink: set[int] = set()
-        self._linked: set[int] = set()
-        self._media: list[str] = []
         self._current: int | None = None
+        self._warn_links = True
+        self._exists: dict[str, str] = {}
 
     # Links ---------------------------------------------------------------------------------
 
@@ -191,14 +196,14 @@ class Importer:
         return self._missing(href)
 
     def _missing(self, href: str) -> None:
-        self.report.warn(self._current, f"lien vers un article non importé : {href}")
+        if self._warn_links:
+            self.report.warn(self._current, f"lien vers un article non importé : {href}")
         return None
 
     def resolve_link(self, href: str) -> converter.LinkTarget | None:
         wp_id = self.target_wp_id(href)
         if wp_id is None:
             return None
-        self._linked.add(wp_id)
         ref = self.index.posts[wp_id]
         return converter.LinkTarget(wp_id, self.page_ids.get(wp_id), clean_title(ref.title))
 
@@ -235,7 +240,6 @@ class Importer:
         image_id = self._image_for(path, attachment.title if attachment else "")
         if image_id is None:
             return None
-        self._media.append(str(path))
         return {
             "image": image_id,
             "caption": attachment.caption if attachment else "",
@@ -388,23 +392,27 @@ class Importer:
             self.report.outcome(post, "skipped", reason=f"invalide : {message}")
 
     def _import(self, post: Post, record, *, relink: bool) -> None:
-        self._linked, self._media = set(), []
         section = self.section_for(post)
+        # Decided before converting anything: an unchanged re-run only reads the file.
+        fingerprint = self.fingerprint(post, section)
+        if not relink and record is not None and record.fingerprint == fingerprint:
+            self.report.outcome(post, "unchanged", page_id=record.page_id)
+            return
         topics = self.topics_for(post)
         author = self.author_for(post)
-        body = converter.convert(
-            post.content, resolve_link=self.resolve_link, resolve_image=self.resolve_image
-        )
+        self._warn_links = False  # already reported by fingerprint()
+        try:
+            body = converter.convert(
+                post.content, resolve_link=self.resolve_link, resolve_image=self.resolve_image
+            )
+        finally:
+            self._warn_links = True
         lead = None
         if post.thumbnail_id:
             lead = self.resolve_image("", post.thumbnail_id)
-        fingerprint = self.fingerprint(post, section, lead)
         if relink:
             if record is not None:
                 self._write(post, record, section, topics, author, body, lead, fingerprint)
-            return
-        if record is not None and record.fingerprint == fingerprint:
-            self.report.outcome(post, "unchanged", page_id=record.page_id)
             return
         outcome = "updated" if record is not None else "created"
         if self.options.dry_run:
@@ -415,14 +423,40 @@ class Importer:
         if body.pending_links:
             self.relink.add(post.wp_id)
 
-    def fingerprint(self, post: Post, section, lead) -> str:
+    def fingerprint(self, post: Post, section) -> str:
+        """Everything the page is made from: the post itself, which of its links point to
+        imported posts, and which of its image files exist. Cheap: no HTML parsing."""
+        linked = sorted(
+            {wp_id for href in _HREF.findall(post.content)
+             if (wp_id := self.target_wp_id(html.unescape(href))) is not None}
+        )  # fmt: skip
+        media = sorted({path for path in self._media_files(post) if path})
         data = [
             CONVERTER_VERSION, self.options.as_drafts, post.title, post.content, post.excerpt,
             post.status, post.date, post.date_gmt, post.slug, post.link, post.creator,
             post.categories, post.tags, post.thumbnail_id, getattr(section, "slug", ""),
-            sorted(self._linked), sorted(self._media),
+            linked, media,
         ]  # fmt: skip
         return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
+
+    def _media_files(self, post: Post):
+        ids = {int(i) for i in _ATTACHMENT_ID.findall(post.content)}
+        if post.thumbnail_id:
+            ids.add(post.thumbnail_id)
+        relatives = [self.index.attachments[i].file for i in ids if i in self.index.attachments]
+        relatives += [r for src in _SRC.findall(post.content) if (r := upload_path(src))]
+        for relative in relatives:
+            yield self._existing_file(relative)
+
+    def _existing_file(self, relative: str) -> str:
+        if self.options.media_dir is None or not relative:
+            return ""
+        if relative not in self._exists:
+            root = self.options.media_dir.resolve()
+            path = (root / relative.lstrip("/")).resolve()
+            found = path.is_relative_to(root) and path.is_file()
+            self._exists[relative] = f"{relative}:{path.stat().st_size}" if found else ""
+        return self._exists[relative]
 
     def _write(self, post, record, section, topics, author, body, lead, fingerprint):
         date = parse_date(post)
