@@ -29,7 +29,7 @@ WORDS = (
     "le port la ville une grève des salariés conseil municipal élus budget région été hiver "
     "projet chantier quartier habitants école santé hôpital transport tramway marché festival "
     "saison pêche tourisme littoral tempête digue maire préfet accord syndicat direction emploi"
-).split()
+).split()  # noqa: SIM905
 IMAGES = 40
 
 
@@ -233,7 +233,7 @@ def write_report(path: Path, posts: int, size: int, generated: float, rows) -> N
         f"from 300; 6 categories; 8 authors; {IMAGES} image files), {size / 1e6:.1f} MB, "
         f"generated in {generated:.1f} s.",
         "",
-        "| run | wall time | posts/s | peak memory (RSS) | created | updated | unchanged | skipped |",
+        "| run | wall time | posts/s | peak RSS | created | updated | unchanged | skipped |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, elapsed, rss, counts in rows:

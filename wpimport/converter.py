@@ -20,8 +20,8 @@ from news.richtext import safe_url
 # Block-level tags, as wpautop knows them.
 _BLOCK = (
     "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|"
-    "area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|"
-    "hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe|script|noscript"
+    "area|blockquote|address|math|p|h[1-6]|hr|fieldset|legend|section|article|aside|"
+    "hgroup|header|footer|nav|figure|figcaption|details|menu|summary"
 )
 _OPEN_BLOCK = re.compile(rf"(<(?:{_BLOCK})[\s/>])", re.IGNORECASE)
 _CLOSE_BLOCK = re.compile(rf"(</(?:{_BLOCK})>)", re.IGNORECASE)
