@@ -25,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://gazette-bench.example"
 SECTIONS = [("politique", "Politique"), ("economie", "Économie"), ("societe", "Société"),
             ("culture", "Culture"), ("sport", "Sport"), ("monde", "Monde")]  # fmt: skip
-WORDS = (
+_TEXT = (
     "le port la ville une grève des salariés conseil municipal élus budget région été hiver "
     "projet chantier quartier habitants école santé hôpital transport tramway marché festival "
     "saison pêche tourisme littoral tempête digue maire préfet accord syndicat direction emploi"
-).split()  # noqa: SIM905
+)
+WORDS = _TEXT.split(" ")
 IMAGES = 40
 
 
