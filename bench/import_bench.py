@@ -230,7 +230,7 @@ def write_report(path: Path, posts: int, size: int, generated: float, rows) -> N
         f"{platform.python_version()}, {os.cpu_count()} cores, SQLite, load average before "
         f"the run {load[0]:.1f} (the machine is shared: read the ratios, not the absolutes).",
         f"- Export: {posts:,} posts (half classic, half Gutenberg; 6 paragraphs, a heading, a "
-        f"quote, a captioned image, a newsletter shortcode and a \"Lire aussi\" each; 3 tags "
+        f'quote, a captioned image, a newsletter shortcode and a "Lire aussi" each; 3 tags '
         f"from 300; 6 categories; 8 authors; {IMAGES} image files), {size / 1e6:.1f} MB, "
         f"generated in {generated:.1f} s.",
         "",
