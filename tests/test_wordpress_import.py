@@ -379,6 +379,25 @@ def test_one_failing_post_leaves_no_half_written_page(newsroom, media, tmp_path,
     assert report["counts"]["created"] == 4
 
 
+def test_an_unexpected_error_in_one_post_is_reported_and_the_run_goes_on(
+    newsroom, tmp_path, monkeypatch
+):
+    original = Importer._related
+
+    def broken(self, related):
+        if any(item["title"] == "Les dockers en grève" for item in related):
+            raise KeyError("cible")
+        return original(self, related)
+
+    monkeypatch.setattr(Importer, "_related", broken)
+    report, _ = run(report_dir=tmp_path)
+    outcome = next(p for p in report["posts"] if p["wp_id"] == 104)
+    assert outcome["outcome"] == "skipped"
+    assert outcome["reason"] == "erreur : KeyError: 'cible'"
+    assert not ImportedPost.objects.filter(wp_id=104).exists()
+    assert report["counts"]["created"] == 4
+
+
 def test_attachment_paths_cannot_leave_the_media_folder(newsroom, tmp_path):
     media = tmp_path / "uploads"
     media.mkdir()

@@ -390,6 +390,9 @@ class Importer:
         except (ValidationError, ValueError) as exc:
             message = "; ".join(getattr(exc, "messages", [str(exc)]))
             self.report.outcome(post, "skipped", reason=f"invalide : {message}")
+        except Exception as exc:  # noqa: BLE001 - one post's failure must not stop the archive
+            logger.exception("WordPress post %s could not be imported", post.wp_id)
+            self.report.outcome(post, "skipped", reason=f"erreur : {type(exc).__name__}: {exc}")
 
     def _import(self, post: Post, record, *, relink: bool) -> None:
         section = self.section_for(post)
