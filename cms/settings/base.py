@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "search",
     "newsletter",
     "delivery",
+    "wpimport",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
