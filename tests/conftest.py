@@ -44,28 +44,40 @@ def clear_own_keys(cache) -> int:
     return deleted
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
+class UnsafeRedis(Exception):
+    pass
+
+
+def clear_test_caches() -> None:
+    """Empty every cache of the test settings: local memory wholesale (it belongs to this
+    process), Redis only under the suite's own key prefix."""
     from django.conf import settings
     from django.core.cache import caches
-
-    from cms import cache as redis_cache
-    from cms.graphql import cache as http_cache
 
     for alias in settings.CACHES:
         cache = caches[alias]
         if _is_redis(cache):
             if not cache.key_prefix:
-                pytest.exit(
+                raise UnsafeRedis(
                     f"Refusing to run: the {alias!r} cache points at Redis without a key "
-                    "prefix, so the suite could not tell its keys from anyone else's.",
-                    returncode=2,
+                    "prefix, so the suite could not tell its keys from anyone else's."
                 )
             # A missing Redis is tested on its own; here it must not break unrelated tests.
             with contextlib.suppress(Exception):
                 clear_own_keys(cache)
         else:
-            cache.clear()  # local memory belongs to this process alone
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from cms import cache as redis_cache
+    from cms.graphql import cache as http_cache
+
+    try:
+        clear_test_caches()
+    except UnsafeRedis as exc:
+        pytest.exit(str(exc), returncode=2)
     # What this process remembers about the caches starts afresh too.
     redis_cache.breaker.reset()
     http_cache.reset_state()
