@@ -30,12 +30,26 @@ def check_url_size(request) -> None:
         raise RequestError(414, "REQUEST_TOO_LARGE", f"The URL is too long (limit {limit} bytes).")
 
 
+def refuse_a_body_in_place_of_the_url(request) -> None:
+    """A GET whose URL asks nothing but which carries a body (some clients put the query
+    there) gets told where the parameters go, instead of a bare "Must provide query string"."""
+    asks = request.GET.get("query") or request.GET.get("extensions")
+    if not asks and request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
+        raise RequestError(
+            400,
+            "BAD_REQUEST",
+            "A GET request is read from its URL only: send query, variables and operationName"
+            " as URL parameters, or use POST.",
+        )
+
+
 class KiosqueGraphQLView(SecureGraphQLMixin, GraphQLView):
     """Anonymous, read-mostly API: no session or CSRF cookie is needed to query it."""
 
     def parse_body(self, request):
         if answers_from_url_only(request):
             check_url_size(request)
+            refuse_a_body_in_place_of_the_url(request)
             return {}
         return super().parse_body(request)
 
