@@ -50,7 +50,7 @@ def servers(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "REDIS_URL": "",
-        "KIOSQUE_CACHE_GENERATION_STORE": "",
+        "KIOSQUE_CACHE_GENERATION_STORE": "database",
     }
 
     def manage(*args):

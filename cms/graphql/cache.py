@@ -215,10 +215,10 @@ def current_generation(cache=None) -> int:
 
 def bump_generation(**kwargs) -> None:
     """Content changed: every cached response is stale from now on."""
-    # At once: other requests of this process (and, with Redis, every process) stop serving
-    # old answers now. (In the database this row stays locked until the commit: concurrent
-    # publishes queue on it, reads do not.)
-    _bump()
+    if not _in_database():
+        # At once: every process stops serving old answers now. (Not in the database: the row
+        # would stay locked by the publishing transaction, and SQLite writers would queue on it.)
+        _bump()
     # Again once the change is committed, so a response built from the old rows by a request
     # that ran meanwhile is not kept under the new generation.
     transaction.on_commit(_bump_and_purge)

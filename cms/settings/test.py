@@ -25,6 +25,10 @@ if env("REDIS_URL"):
     for _alias, _cache in CACHES.items():  # noqa: F405
         _cache["KEY_PREFIX"] = f"{TEST_CACHE_KEY_PREFIX}-{_alias}"
 
+# Tests run in one process and inside transactions (whose on-commit hooks never run): the
+# generation lives in the cache unless a test asks for the database store.
+KIOSQUE_CACHE["GENERATION_STORE"] = env("KIOSQUE_CACHE_GENERATION_STORE", "cache")  # noqa: F405
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: Django's live server then gives each request thread its own
     # connection, as production has, instead of sharing the test's one connection (and its
