@@ -18,15 +18,69 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
+def _is_redis(cache) -> bool:
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(cache, RedisCache)
+
+
+def clear_own_keys(cache) -> int:
+    """Delete the keys under this cache's own prefix, and nothing else (never FLUSHDB: the
+    Redis it points at may hold other people's data). Returns how many were deleted."""
+    client = cache._cache.get_client(write=True)
+    prefix = cache.key_prefix
+    for special in "\\[]?*":
+        prefix = prefix.replace(special, "\\" + special)
+    pattern = prefix + ":*"
+    deleted = 0
+    batch = []
+    for key in client.scan_iter(match=pattern, count=500):
+        batch.append(key)
+        if len(batch) >= 500:
+            deleted += client.delete(*batch)
+            batch = []
+    if batch:
+        deleted += client.delete(*batch)
+    return deleted
+
+
+class UnsafeRedis(Exception):
+    pass
+
+
+def clear_test_caches() -> None:
+    """Empty every cache of the test settings: local memory wholesale (it belongs to this
+    process), Redis only under the suite's own key prefix."""
     from django.conf import settings
     from django.core.cache import caches
 
-    # A missing Redis is tested on its own; here it must not break unrelated tests.
     for alias in settings.CACHES:
-        with contextlib.suppress(Exception):
-            caches[alias].clear()
+        cache = caches[alias]
+        if _is_redis(cache):
+            if not cache.key_prefix:
+                raise UnsafeRedis(
+                    f"Refusing to run: the {alias!r} cache points at Redis without a key "
+                    "prefix, so the suite could not tell its keys from anyone else's."
+                )
+            # A missing Redis is tested on its own; here it must not break unrelated tests.
+            with contextlib.suppress(Exception):
+                clear_own_keys(cache)
+        else:
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from cms import cache as redis_cache
+    from cms.graphql import cache as http_cache
+
+    try:
+        clear_test_caches()
+    except UnsafeRedis as exc:
+        pytest.exit(str(exc), returncode=2)
+    # What this process remembers about the caches starts afresh too.
+    redis_cache.breaker.reset()
+    http_cache.reset_state()
     yield
 
 

@@ -3,13 +3,16 @@
 - Anonymous GETs (no Authorization header, no session cookie) answer with
   `Cache-Control: public, max-age, s-maxage, stale-while-revalidate` and a strong ETag; a
   matching `If-None-Match` gets `304 Not Modified`. No cookie is set and nothing varies on it.
-- Their bodies are kept in Django's cache (Redis when REDIS_URL is set), keyed by host,
-  language, query, variables and operation name. Each entry records the content generation it
-  was built in; publishing, unpublishing, moving or deleting a page, or saving or deleting an
-  author, topic, image, redirect, site or view restriction bumps the generation, so the very
-  next request is rebuilt. Reading an entry and the generation is one round trip (get_many).
-- A failing cache (Redis down) never fails a request: the response is built uncached, and the
-  cache is left alone for a few seconds before it is tried again.
+- A GET is answered from its URL alone (the view ignores any body), and its key holds only
+  what can change the answer: the Wagtail Site the host matches (not the raw Host header),
+  the negotiated language, the query (by its SHA-256, so a persisted-query hash and its text
+  share an entry), canonical variables and the operation name.
+- Each entry records the content generation it was built in and the moment it stops being
+  true: the next go-live or expiry of any live page (the API hides pages by the clock, with
+  or without Wagtail's scheduler), or the timeout, whichever comes first.
+- The generation lives in the shared cache (Redis) or, without one, in the database
+  (`cms.ContentGeneration`), so every process sees a publish made by any other.
+- A failing cache (Redis down) never fails a request: the response is built uncached.
 - Mutations, POSTs and anything marked with `mark_uncacheable(request)` (previews, for example)
   get `Cache-Control: no-store`.
 """
@@ -20,14 +23,19 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min, Q
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -41,9 +49,18 @@ _down_until = 0.0
 # An invalidation that could not reach the cache, retried at the next successful access.
 _bump_pending = False
 
+DEFAULTS = {
+    "GENERATION_STORE": "database",
+    "MAX_ENTRY_BYTES": 256 * 1024,
+}
+
 
 def options() -> dict:
     return settings.KIOSQUE_CACHE
+
+
+def _opt(name: str):
+    return options().get(name, DEFAULTS.get(name))
 
 
 def _cache():
@@ -64,7 +81,11 @@ def is_cacheable_request(request) -> bool:
 
 
 def _available() -> bool:
-    return time.monotonic() >= _down_until
+    if time.monotonic() < _down_until:
+        return False
+    # The production Redis class has its own breaker; ask it rather than wait on it.
+    is_up = getattr(_cache(), "available", None)
+    return is_up() if is_up is not None else True
 
 
 def _failed(action: str, exc: Exception) -> None:
@@ -73,29 +94,116 @@ def _failed(action: str, exc: Exception) -> None:
     logger.warning("GraphQL response cache unavailable (%s): %s", action, exc)
 
 
-def response_key(request) -> str:
-    """One key per host, language, query text, variables and operation name."""
+# --- The key: only what can change the answer ---------------------------------------------
+
+
+class _SiteMemo:
+    """Host header -> id of the Wagtail Site it matches, per generation (a Site edit bumps
+    it). Bounded: the port and spelling of a Host header are the client's choice."""
+
+    SIZE = 512
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = None
+        self._sites: OrderedDict[str, int | None] = OrderedDict()
+
+    def site_id(self, request, generation) -> int | None:
+        host = request.get_host()
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._sites.clear()
+            if host in self._sites:
+                self._sites.move_to_end(host)
+                return self._sites[host]
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        site_id = site.pk if site is not None else None
+        with self._lock:
+            self._sites[host] = site_id
+            while len(self._sites) > self.SIZE:
+                self._sites.popitem(last=False)
+        return site_id
+
+
+_site_memo = _SiteMemo()
+
+
+def _json_param(text: str):
+    """Parsed JSON, or the text itself when it does not parse (the view will refuse it)."""
+    if not text:
+        return None
+    # (Nesting too deep for the parser raises RecursionError: the raw text is the key then.)
+    with contextlib.suppress(ValueError, RecursionError):
+        return json.loads(text)
+    return text
+
+
+def query_identity(params) -> str:
+    """The query's SHA-256: the same for its text and for its persisted-query hash."""
+    query = params.get("query") or ""
+    if query:
+        return hashlib.sha256(query.encode()).hexdigest()
+    extensions = _json_param(params.get("extensions") or "")
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if isinstance(digest, str):
+        return digest.lower()
+    return "raw:" + (params.get("extensions") or "")
+
+
+def response_key(request, site_id: int | None) -> str:
+    """One key per site, language, query, variables and operation name; nothing else."""
     params = request.GET
-    variables = params.get("variables") or ""
-    if variables:
+    variables = _json_param(params.get("variables") or "")
+    if variables in (None, {}):
+        variables = ""
+    elif not isinstance(variables, str):
         # Same variables in another key order or spacing share an entry.
-        # (Nesting too deep for the parser raises RecursionError: the raw text is the key then.)
-        with contextlib.suppress(ValueError, RecursionError):
-            variables = json.dumps(json.loads(variables), sort_keys=True, separators=(",", ":"))
+        variables = json.dumps(variables, sort_keys=True, separators=(",", ":"))
+    operation = params.get("operationName") or ""
     parts = [
-        request.get_host(),
+        str(site_id),
         # From the request itself: the middleware below runs before LocaleMiddleware.
         translation.get_language_from_request(request),
-        params.get("query") or "",
+        query_identity(params),
         variables,
-        params.get("operationName") or "",
-        params.get("extensions") or "",
+        "" if operation == "null" else operation,
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return ENTRY_PREFIX + digest
 
 
+# --- The generation: in the shared cache, or in the database --------------------------------
+
+
+def _in_database() -> bool:
+    return _opt("GENERATION_STORE") == "database"
+
+
+def _database_generation() -> int:
+    from cms.models import ContentGeneration
+
+    value = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    if value is None:
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            ContentGeneration.objects.create(pk=1, value=time.time_ns())
+        value = ContentGeneration.objects.values_list("value", flat=True).get(pk=1)
+    return value
+
+
+def _bump_database() -> None:
+    from cms.models import ContentGeneration
+
+    if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        _database_generation()
+
+
 def current_generation(cache=None) -> int:
+    if _in_database():
+        return _database_generation()
     cache = cache or _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
@@ -107,7 +215,10 @@ def current_generation(cache=None) -> int:
 
 def bump_generation(**kwargs) -> None:
     """Content changed: every cached response is stale from now on."""
-    _bump()
+    if not _in_database():
+        # At once: every process stops serving old answers now. (Not in the database: the row
+        # would stay locked by the publishing transaction, and SQLite writers would queue on it.)
+        _bump()
     # Again once the change is committed, so a response built from the old rows by a request
     # that ran meanwhile is not kept under the new generation.
     transaction.on_commit(_bump_and_purge)
@@ -115,6 +226,9 @@ def bump_generation(**kwargs) -> None:
 
 def _bump() -> None:
     if not options()["ENABLED"]:
+        return
+    if _in_database():
+        _bump_database()
         return
     global _bump_pending  # noqa: PLW0603
     cache = _cache()
@@ -134,6 +248,55 @@ def _bump_and_purge() -> None:
     purge_cdn()
 
 
+# --- The clock: no entry outlives the next go-live or expiry ---------------------------------
+
+
+class _NextEvent:
+    """The next go_live_at or expire_at of any live page, read once per generation (a publish
+    or a save changes them, and bumps it) and again once that moment has passed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = None
+        self._at: float | None = None
+
+    def at(self, generation, now: float) -> float | None:
+        with self._lock:
+            if generation == self._generation and (self._at is None or now < self._at):
+                return self._at
+        at = next_scheduled_event(now)
+        with self._lock:
+            self._generation, self._at = generation, at
+        return at
+
+    def reset(self) -> None:
+        with self._lock:
+            self._generation, self._at = None, None
+
+
+_next_event = _NextEvent()
+
+
+def next_scheduled_event(now: float) -> float | None:
+    """Timestamp of the soonest go-live or expiry after `now`, among live pages (the API shows
+    or hides them by the clock); None when nothing is scheduled."""
+    from wagtail.models import Page
+
+    moment = datetime.fromtimestamp(now, tz=UTC)
+    found = Page.objects.filter(live=True).aggregate(
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=moment)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=moment)),
+    )
+    events = [value.timestamp() for value in found.values() if value is not None]
+    return min(events) if events else None
+
+
+def _deadline(generation, now: float) -> float:
+    deadline = now + options()["TIMEOUT"]
+    event = _next_event.at(generation, now)
+    return deadline if event is None else min(deadline, event)
+
+
 def purge_cdn() -> None:
     """Ask the configured frontend caches (Wagtail's frontend_cache backends) to drop the API."""
     urls = getattr(settings, "KIOSQUE_CDN_PURGE_URLS", [])
@@ -147,14 +310,22 @@ def purge_cdn() -> None:
         logger.exception("CDN purge failed")
 
 
+# --- HTTP ------------------------------------------------------------------------------------
+
+
 def etag_for(content: bytes) -> str:
     return '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
 
 
-def cache_control() -> str:
+def cache_control(remaining: float | None = None) -> str:
+    """Public caching, never for longer than the answer stays true."""
     opts = options()
+    max_age, s_maxage = opts["MAX_AGE"], opts["S_MAXAGE"]
+    if remaining is not None:
+        left = max(0, math.floor(remaining))
+        max_age, s_maxage = min(max_age, left), min(s_maxage, left)
     return (
-        f"public, max-age={opts['MAX_AGE']}, s-maxage={opts['S_MAXAGE']}, "
+        f"public, max-age={max_age}, s-maxage={s_maxage}, "
         f"stale-while-revalidate={opts['STALE_WHILE_REVALIDATE']}"
     )
 
@@ -167,13 +338,15 @@ def _if_none_match(request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def _public_response(request, content: bytes, etag: str, status: int = 200) -> HttpResponse:
+def _public_response(
+    request, content: bytes, etag: str, remaining: float | None = None
+) -> HttpResponse:
     if _if_none_match(request, etag):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(content, status=status, content_type="application/json")
+        response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
-    response["Cache-Control"] = cache_control()
+    response["Cache-Control"] = cache_control(remaining)
     # The key includes the language negotiated from the request.
     patch_vary_headers(response, ("Accept-Language",))
     return response
@@ -188,29 +361,52 @@ def _storable(request, response) -> bool:
     )
 
 
+# --- The request path ------------------------------------------------------------------------
+
+
 _LOOKED_UP = "_kiosque_cache_lookup"
+# The generation this process saw last: the site memo is keyed on it, so a hit costs one read.
+_last_generation = None
+
+
+def _now() -> float:
+    # timezone.now(), not time.time(): the same clock as the visibility rules.
+    return timezone.now().timestamp()
 
 
 def _lookup(request):
-    """A response from the cache, or (cache, key, generation) to store the new one with."""
+    """A response from the cache, or (cache, key, generation, deadline) to store the new one."""
+    global _last_generation  # noqa: PLW0603
     if _bump_pending and _available():
         _bump()
     if not _available() or _bump_pending:
-        return None, None, None
+        return None
     cache = _cache()
-    key = response_key(request)
+    now = _now()
     try:
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = current_generation(cache)
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            return _public_response(request, entry[2], entry[1])
+        if _in_database():
+            generation = _database_generation()
+            key = response_key(request, _site_memo.site_id(request, generation))
+            entry = cache.get(key)
+        else:
+            key = response_key(request, _site_memo.site_id(request, _last_generation))
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                generation = current_generation(cache)
+            entry = found.get(key)
+            if generation != _last_generation:
+                # The site a host matches may have changed with the generation.
+                key = response_key(request, _site_memo.site_id(request, generation))
+                entry = None
+        _last_generation = generation
+        if entry is not None and entry[0] == generation and now < entry[1]:
+            return _public_response(request, entry[3], entry[2], entry[1] - now)
+        deadline = _deadline(generation, now)
     except Exception as exc:  # noqa: BLE001
         _failed("read", exc)
-        return None, None, None
-    return cache, key, generation
+        return None
+    return cache, key, generation, deadline
 
 
 class CachedResponseMiddleware:
@@ -226,7 +422,7 @@ class CachedResponseMiddleware:
             looked_up = _lookup(request)
             if isinstance(looked_up, HttpResponse):
                 return looked_up
-            setattr(request, _LOOKED_UP, looked_up)
+            setattr(request, _LOOKED_UP, looked_up or ())
         return self.get_response(request)
 
 
@@ -242,7 +438,6 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         looked_up = _lookup(request)
     if isinstance(looked_up, HttpResponse):
         return looked_up
-    cache, key, generation = looked_up
 
     response = build()
     if not _storable(request, response):
@@ -250,12 +445,29 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         return response
     content = response.content
     etag = etag_for(content)
-    if cache is not None:
+    if not looked_up:  # the cache could not be read: answer, keep nothing
+        return _public_response(request, content, etag)
+    cache, key, generation, deadline = looked_up
+    remaining = deadline - _now()
+    if remaining <= 0:
+        # A page went live or expired while this answer was built: do not keep it.
+        response["Cache-Control"] = "no-store"
+        return response
+    if len(content) <= _opt("MAX_ENTRY_BYTES"):
         try:
-            cache.set(key, (generation, etag, content), timeout=options()["TIMEOUT"])
+            timeout = max(1, math.ceil(remaining))
+            cache.set(key, (generation, deadline, etag, content), timeout=timeout)
         except Exception as exc:  # noqa: BLE001
             _failed("write", exc)
-    return _public_response(request, content, etag)
+    return _public_response(request, content, etag, remaining)
+
+
+def reset_state() -> None:
+    """Forget what this process remembered about the cache (tests, and after a fork)."""
+    global _down_until, _bump_pending, _last_generation  # noqa: PLW0603
+    _down_until, _bump_pending, _last_generation = 0.0, False, None
+    _next_event.reset()
+    _site_memo._generation = None
 
 
 def connect_signals() -> None:

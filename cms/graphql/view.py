@@ -5,15 +5,53 @@ from graphene_django.views import GraphQLView
 
 from cms.graphql import cache as http_cache
 from cms.graphql import persisted
-from cms.graphql.security import SecureGraphQLMixin
+from cms.graphql.limits import get_limits
+from cms.graphql.security import RequestError, SecureGraphQLMixin
 
 # graphene-django wraps dispatch in ensure_csrf_cookie, which sets a cookie and `Vary: Cookie`
 # on every response and so defeats every HTTP cache; the API needs no CSRF cookie.
 _dispatch_without_csrf_cookie = GraphQLView.dispatch.__wrapped__
 
 
+def answers_from_url_only(request) -> bool:
+    """A GET is answered from its URL alone: any body (and its Content-Type) is ignored.
+
+    Apollo sends `Content-Type: application/json` with an empty body on GET; graphene-django
+    would parse that body, and would take `variables`, `operationName` or `query` from a body
+    sent with a GET, so a cached answer could differ from what its URL asks for.
+    """
+    return request.method == "GET"
+
+
+def check_url_size(request) -> None:
+    # The same bound as the mixin's size check, without reading the (ignored) body's length.
+    limit = get_limits()["MAX_BODY_BYTES"]
+    if len(request.META.get("QUERY_STRING", "")) > limit:
+        raise RequestError(414, "REQUEST_TOO_LARGE", f"The URL is too long (limit {limit} bytes).")
+
+
+def refuse_a_body_in_place_of_the_url(request) -> None:
+    """A GET whose URL asks nothing but which carries a body (some clients put the query
+    there) gets told where the parameters go, instead of a bare "Must provide query string"."""
+    asks = request.GET.get("query") or request.GET.get("extensions")
+    if not asks and request.META.get("CONTENT_LENGTH") not in (None, "", "0"):
+        raise RequestError(
+            400,
+            "BAD_REQUEST",
+            "A GET request is read from its URL only: send query, variables and operationName"
+            " as URL parameters, or use POST.",
+        )
+
+
 class KiosqueGraphQLView(SecureGraphQLMixin, GraphQLView):
     """Anonymous, read-mostly API: no session or CSRF cookie is needed to query it."""
+
+    def parse_body(self, request):
+        if answers_from_url_only(request):
+            check_url_size(request)
+            refuse_a_body_in_place_of_the_url(request)
+            return {}
+        return super().parse_body(request)
 
     def dispatch(self, request, *args, **kwargs):
         if self.graphiql and request.method == "GET" and self.request_wants_html(request):

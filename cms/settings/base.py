@@ -153,30 +153,56 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "kiosque",
-    }
+    },
+    # The API's response cache has an alias of its own, so that filling it cannot evict
+    # anything else (local memory culls per alias; in Redis it has its own key space).
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kiosque-responses",
+        "OPTIONS": {"MAX_ENTRIES": env_int("KIOSQUE_CACHE_MAX_ENTRIES", 500)},
+    },
 }
 # Redis switches on when REDIS_URL is set.
 # https://docs.djangoproject.com/en/5.2/topics/cache/#redis
-# `default` fails open (an outage means cache misses, not errors); `ratelimit` is strict so that
-# newsletter rate limiting fails closed.
+# `default` and `responses` fail open (an outage means cache misses, not errors; after a
+# failure Redis is skipped for a few seconds); `ratelimit` is strict so that newsletter rate
+# limiting fails closed. REDIS_RATELIMIT_URL puts the rate limits on a Redis of their own
+# (README: one instance evicts, the other must not).
 CACHES["ratelimit"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "kiosque-ratelimit",
 }
 if env("REDIS_URL"):
-    _redis = {
+    _prefix = env("CACHE_KEY_PREFIX", "kiosque")
+    _timeouts = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+    _fail_open = {
+        "BACKEND": "cms.cache.FailOpenRedisCache",
         "LOCATION": env("REDIS_URL"),
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "kiosque"),
         "TIMEOUT": 300,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {**_timeouts, "retry_after": 5},
     }
-    CACHES["default"] = {"BACKEND": "cms.cache.FailOpenRedisCache", **_redis}
-    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis}
+    CACHES["default"] = {**_fail_open, "KEY_PREFIX": _prefix}
+    CACHES["responses"] = {**_fail_open, "KEY_PREFIX": f"{_prefix}-responses"}
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_RATELIMIT_URL") or env("REDIS_URL"),
+        "KEY_PREFIX": f"{_prefix}-ratelimit",
+        "TIMEOUT": 300,
+        # No retries: a hanging Redis costs one timeout per signup, which then fails closed.
+        "OPTIONS": {**_timeouts, "retry": None},
+    }
 
 # HTTP and server-side caching of anonymous GraphQL GETs (docs/performance.md).
 KIOSQUE_CACHE = {
     "ENABLED": env_bool("KIOSQUE_CACHE_ENABLED", True),
-    "ALIAS": "default",
+    "ALIAS": "responses",
+    # Where the content generation lives: "cache" (shared Redis) or "database" (any layout
+    # of processes without Redis agrees on it).
+    "GENERATION_STORE": env(
+        "KIOSQUE_CACHE_GENERATION_STORE", "cache" if env("REDIS_URL") else "database"
+    ),
+    # Larger answers are served but not kept.
+    "MAX_ENTRY_BYTES": env_int("KIOSQUE_CACHE_MAX_ENTRY_BYTES", 256 * 1024),
     # Browsers cannot be purged: keep their copy short. Shared caches are purged on publish
     # when a CDN is configured below.
     "MAX_AGE": env_int("KIOSQUE_CACHE_MAX_AGE", 30),

@@ -19,9 +19,15 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Test receivers listen on 127.0.0.1; tests of the address check turn this off.
 KIOSQUE_WEBHOOKS["ALLOW_PRIVATE_TARGETS"] = True  # noqa: F405
 if env("REDIS_URL"):
-    # Each run gets its own key space so parallel runs on one server do not collide.
-    for _alias in ("default", "ratelimit"):
-        CACHES[_alias]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "kiosque-test")  # noqa: F405
+    # Each run gets its own key space, so parallel runs on one server do not collide and the
+    # suite deletes only keys it wrote (tests/conftest.py): nothing else in that Redis is touched.
+    TEST_CACHE_KEY_PREFIX = f"{env('CACHE_KEY_PREFIX', 'kiosque-test')}-{os.getpid()}"
+    for _alias, _cache in CACHES.items():  # noqa: F405
+        _cache["KEY_PREFIX"] = f"{TEST_CACHE_KEY_PREFIX}-{_alias}"
+
+# Tests run in one process and inside transactions (whose on-commit hooks never run): the
+# generation lives in the cache unless a test asks for the database store.
+KIOSQUE_CACHE["GENERATION_STORE"] = env("KIOSQUE_CACHE_GENERATION_STORE", "cache")  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: Django's live server then gives each request thread its own
