@@ -12,6 +12,7 @@ import graphene
 from django.conf import settings
 from grapple.registry import registry
 
+from cms import keyset
 from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
 from home.models import HomePage
@@ -124,15 +125,10 @@ def check_locale(locale: str | None) -> str | None:
 
 
 def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
-    from django.db.models import Q
-
     first = check_page_size(first)
     page_qs = qs
     if after:
-        published_at, pk = decode_cursor(after)
-        page_qs = qs.filter(
-            Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
-        )
+        page_qs = qs.filter(keyset.before(("published_at", "pk"), decode_cursor(after)))
     rows = list(page_qs.select_related("locale")[: first + 1])
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
