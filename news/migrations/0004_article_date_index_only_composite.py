@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('news', '0003_backfill_published_at'),
+        ("news", "0003_backfill_published_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='articlepage',
-            name='published_at',
-            field=models.DateTimeField(blank=True, help_text='Vide : la date de première publication.', null=True, verbose_name='date de publication affichée'),
+            model_name="articlepage",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Vide : la date de première publication.",
+                null=True,
+                verbose_name="date de publication affichée",
+            ),
         ),
     ]
