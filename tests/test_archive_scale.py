@@ -7,6 +7,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
 from news.models import ArticlePage
 from news.schema import encode_cursor
 from tests.factories import make_site
