@@ -6,12 +6,22 @@ import io
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from news.models import ArticlePage
 from news.schema import encode_cursor
-from tests.factories import make_site
+from search.models import ArticleSearchDocument
+from tests.factories import make_article, make_section, make_site
 from tests.plans import analyzed_plan, captured_sql, plan_nodes
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("chef", "chef@example.fr", "motdepasse")
+    client.force_login(user)
+    return client
+
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="reads PostgreSQL's executed plan")
@@ -44,3 +54,44 @@ def test_a_deep_cursor_seeks_into_the_date_index_instead_of_scanning_rows_before
     # ...so it reads the page (and one row to know there is a next page), not the 200 before.
     assert scan["Actual Rows"] <= 11, scan
     assert scan.get("Rows Removed by Filter", 0) == 0, scan
+
+
+SEARCH = "query($q: String!) { search(query: $q, first: 50) { edges { node { slug } } } }"
+
+
+@pytest.mark.django_db
+def test_articles_from_the_bulk_path_are_found_by_the_public_search(gql):
+    make_site()
+    call_command("create_random_data", articles=30, images=1, seed=2, stdout=io.StringIO())
+    article = ArticlePage.objects.filter(title__icontains="tramway").first()
+    assert article is not None  # seed 2 writes some
+    found = [e["node"]["slug"] for e in gql.data(SEARCH, {"q": "tramway"})["search"]["edges"]]
+    assert article.slug in found
+    assert ArticleSearchDocument.objects.count() == ArticlePage.objects.live().count()
+
+
+@pytest.mark.django_db
+def test_publishing_writes_one_search_index_not_two():
+    from wagtail.search.models import IndexEntry
+
+    home = make_site()
+    article = make_article(make_section(home), "Vendanges précoces en Alsace", slug="alsace")
+    article.title = "Vendanges très précoces en Alsace"
+    article.save_revision().publish()
+    article.save_revision()  # a draft
+    assert not IndexEntry.objects.exists()
+    doc = ArticleSearchDocument.objects.get(article=article)
+    assert doc.title == "Vendanges très précoces en Alsace"
+
+
+@pytest.mark.django_db
+def test_the_admin_page_search_finds_articles_by_a_word_of_their_title(admin_client):
+    home = make_site()
+    section = make_section(home)
+    make_article(section, "Les vendanges précoces en Alsace", slug="alsace")
+    make_article(section, "Marée noire en Bretagne", slug="bretagne")
+    response = admin_client.get("/admin/pages/search/", {"q": "VENDANGES"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Les vendanges précoces en Alsace" in html
+    assert "Marée noire en Bretagne" not in html
