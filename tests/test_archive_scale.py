@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 
 from news.models import ArticlePage
 from news.schema import encode_cursor
@@ -95,3 +96,49 @@ def test_the_admin_page_search_finds_articles_by_a_word_of_their_title(admin_cli
     html = response.content.decode()
     assert "Les vendanges précoces en Alsace" in html
     assert "Marée noire en Bretagne" not in html
+
+
+COUNTED = "query($t: String) { articles(first: 2, topic: $t) { totalCount totalCountIsExact } }"
+
+
+@pytest.mark.django_db
+def test_total_count_is_exact_up_to_the_cap_and_flagged_beyond_it(gql, settings):
+    from news.models import Topic
+
+    home = make_site()
+    section = make_section(home)
+    topic = Topic.objects.create(name="Climat", slug="climat")
+    for i in range(4):
+        make_article(section, f"Article {i}", slug=f"a{i}", topics=[topic] if i < 2 else [])
+    settings.KIOSQUE = {**settings.KIOSQUE, "TOTAL_COUNT_CAP": 3}
+    everything = gql.data(COUNTED)["articles"]
+    assert everything == {"totalCount": 3, "totalCountIsExact": False}
+    assert gql.data(COUNTED, {"t": "climat"})["articles"] == {
+        "totalCount": 2,
+        "totalCountIsExact": True,
+    }
+    assert gql.data(COUNTED, {"t": "inconnu"})["articles"] == {
+        "totalCount": 0,
+        "totalCountIsExact": True,
+    }
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_rare_topic_starts_from_its_links_instead_of_walking_the_date_index(gql):
+    from news.models import Topic
+
+    make_site()
+    call_command("create_random_data", articles=2000, images=1, seed=9, stdout=io.StringIO())
+    rare = Topic.objects.create(name="Rare", slug="rare")
+    article = ArticlePage.objects.order_by("published_at").first()  # the oldest
+    ArticlePage.topics.through.objects.create(articlepage=article, topic=rare)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    query = '{ articles(first: 20, topic: "rare") { edges { node { slug } } } }'
+    sql = captured_sql(lambda: gql.data(query), containing=('FROM "news_articlepage"', "LIMIT 21"))
+    plan = analyzed_plan(sql)
+    scans = [n for n in plan_nodes(plan) if n.get("Relation Name") == "news_articlepage"]
+    # Every article row read is one of the topic's (one), not the 2,000 newer ones before it.
+    assert sum(n["Actual Rows"] * n.get("Actual Loops", 1) for n in scans) <= 1, plan
+    assert [e["node"]["slug"] for e in gql.data(query)["articles"]["edges"]] == [article.slug]
