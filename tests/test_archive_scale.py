@@ -142,3 +142,17 @@ def test_a_rare_topic_starts_from_its_links_instead_of_walking_the_date_index(gq
     # Every article row read is one of the topic's (one), not the 2,000 newer ones before it.
     assert sum(n["Actual Rows"] * n.get("Actual Loops", 1) for n in scans) <= 1, plan
     assert [e["node"]["slug"] for e in gql.data(query)["articles"]["edges"]] == [article.slug]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_finding_the_tree_root_reads_an_index_not_the_page_table():
+    from wagtail.models import Page
+
+    from tests.plans import query_plan
+
+    make_site()
+    roots = Page.objects.filter(depth=1).order_by("path").values("pk")
+    sql = captured_sql(lambda: list(roots), containing=('"depth" = 1',))
+    plan = query_plan(sql, forbid_seqscan=True)
+    assert "kiosque_page_tree_root" in plan, plan
