@@ -118,7 +118,10 @@ def write_report(results) -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; do not edit by hand. In-process (Django's "
         f"test client), response cache off, median of {RUNS} runs after one warm-up, all sizes "
         "in one run on a shared 2-core machine. Target: at most "
-        f"{TARGET_RATIO}x the smallest size and under {TARGET_MS:.0f} ms at the largest.",
+        f"{TARGET_RATIO}x the smallest size and under {TARGET_MS:.0f} ms at the largest. "
+        f"Load average when written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(other jobs share the machine: compare the ratios, not the absolute times, "
+        "when it is far above the core count).",
         "",
     ]
     for engine, rows in by_engine.items():
