@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check browser bench bench-matrix fuzz loadtest faults clean
+.PHONY: install run test lint format check browser bench bench-matrix bench-archive fuzz loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-matrix: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/run.py --matrix --database-url $(BENCH_PG_URL) \
 		--redis-url $(BENCH_REDIS_URL) --duration 5 --write-section docs/benchmarks.md
+
+# Needs PostgreSQL; builds its databases once (docs/benchmarks-archive.md).
+bench-archive: install
+	$(BIN)/python bench/archive.py
 
 fuzz: install
 	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import graphene
 from django.db.models import Q
 
+from cms import keyset
 from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
 from delivery.models import ChangeLog, FeedState
@@ -177,7 +178,7 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
         qs = qs.filter(updated_at__gte=updated_since)
     if after:
         stamp, pk = _decode_redirect_cursor(after)
-        qs = qs.filter(Q(updated_at__gt=stamp) | Q(updated_at=stamp, redirect_id__gt=pk))
+        qs = qs.filter(keyset.after(("updated_at", "redirect_id"), (stamp, pk)))
     rows = list(
         qs.select_related("redirect", "redirect__redirect_page").order_by(
             "updated_at", "redirect_id"

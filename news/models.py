@@ -212,7 +212,8 @@ class ArticlePage(KiosquePreviewMixin, Page):
         _("date de publication affichée"),
         null=True,
         blank=True,
-        db_index=True,
+        # No index of its own: `article_pubdate` (published_at, id) serves every date lookup,
+        # and cursors seek into it (a second date index drew the planner away from it).
         help_text=_("Vide : la date de première publication."),
     )
     updated_at = models.DateTimeField(

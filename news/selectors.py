@@ -21,7 +21,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news.graphql import PublicRelatedLink
-from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage
+from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
 from news.richtext import page_link_ids, safe_url
 
 # Per-request memo, kept on the request object so nothing leaks between requests.
@@ -189,11 +189,7 @@ def published_articles(
     qs = qs.annotate(parent_path=Substr("path", 1, parent_len)).filter(
         parent_path__in=sections.values("path")
     )
-    if topic is not None:
-        qs = qs.filter(topics__slug=topic)
-    if author is not None:
-        qs = qs.filter(article_authors__author__slug=author)
-    return qs.order_by("-published_at", "-pk")
+    return _by_topic_and_author(qs, topic, author).order_by("-published_at", "-pk")
 
 
 def _articles_under(qs, root_path, children, section, topic, author):
@@ -215,11 +211,25 @@ def _articles_under(qs, root_path, children, section, topic, author):
     # Saying so lets SQLite's planner walk the date index instead of sorting every page: 0.1 ms
     # instead of 5 ms at 1,000 articles (PostgreSQL already walks it).
     qs = qs.filter(under, published_at__isnull=False)
+    return _by_topic_and_author(qs, topic, author).order_by("-published_at", "-pk")
+
+
+def _by_topic_and_author(qs, topic: str | None, author: str | None) -> QuerySet:
+    """Filter by ids read first, not by slugs joined in: with a literal id, PostgreSQL's
+    statistics say how many articles carry the topic, so it starts from the few links of a
+    rare topic instead of walking the whole date index (238 ms at 100,000 articles for a topic
+    with one article) and still walks the index for a common one."""
     if topic is not None:
-        qs = qs.filter(topics__slug=topic)
+        topic_id = Topic.objects.filter(slug=topic).values_list("pk", flat=True).first()
+        if topic_id is None:
+            return qs.none()
+        qs = qs.filter(topics__id=topic_id)
     if author is not None:
-        qs = qs.filter(article_authors__author__slug=author)
-    return qs.order_by("-published_at", "-pk")
+        author_id = Author.objects.filter(slug=author).values_list("pk", flat=True).first()
+        if author_id is None:
+            return qs.none()
+        qs = qs.filter(article_authors__author_id=author_id)
+    return qs
 
 
 def root_children(info) -> list[tuple[str, str, bool]]:

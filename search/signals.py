@@ -4,6 +4,7 @@ from django.db.models.signals import post_save
 from wagtail.signals import page_published, page_unpublished
 
 from news.models import ArticlePage, Author, Topic
+from news.signals import articles_bulk_created
 from search import services
 
 
@@ -15,6 +16,10 @@ def on_published(sender, instance, **kwargs):
 def on_unpublished(sender, instance, **kwargs):
     if isinstance(instance, ArticlePage):
         services.remove_article(instance.pk)
+
+
+def on_articles_bulk_created(sender, ids, **kwargs):
+    services.index_articles(ids)
 
 
 def on_topic_saved(sender, instance, created, raw=False, **kwargs):
@@ -30,5 +35,8 @@ def on_author_saved(sender, instance, created, raw=False, **kwargs):
 def connect():
     page_published.connect(on_published, dispatch_uid="search.on_published")
     page_unpublished.connect(on_unpublished, dispatch_uid="search.on_unpublished")
+    articles_bulk_created.connect(
+        on_articles_bulk_created, dispatch_uid="search.on_articles_bulk_created"
+    )
     post_save.connect(on_topic_saved, sender=Topic, dispatch_uid="search.on_topic_saved")
     post_save.connect(on_author_saved, sender=Author, dispatch_uid="search.on_author_saved")

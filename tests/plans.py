@@ -23,3 +23,20 @@ def query_plan(sql: str, *, forbid_seqscan: bool = False) -> str:
             cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}")
         return " / ".join(row[0] for row in cursor.fetchall())
+
+
+def analyzed_plan(sql: str) -> dict:
+    """PostgreSQL's executed plan for `sql` (EXPLAIN ANALYZE, JSON): rows each node really read."""
+    import json
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        raw = cursor.fetchone()[0]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+
+
+def plan_nodes(plan: dict):
+    """Every node of a JSON plan, depth first."""
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)

@@ -86,6 +86,28 @@ def test_csv_export_follows_the_filters_and_defuses_formulas(admin_client, peopl
     assert "bob@example.com" not in body
 
 
+def test_csv_export_reads_subscribers_in_chunks_and_there_is_no_xlsx(
+    admin_client, people, monkeypatch
+):
+    from django.db.models.query import QuerySet
+
+    from newsletter.admin_views import EXPORT_CHUNK
+
+    chunked = []
+    original = QuerySet.iterator
+
+    def spy(self, chunk_size=None):
+        chunked.append((self.model, chunk_size))
+        return original(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(QuerySet, "iterator", spy)
+    response = admin_client.get(INDEX, {"export": "csv"})
+    assert "alice@example.fr" in b"".join(response.streaming_content).decode()
+    assert (Subscriber, EXPORT_CHUNK) in chunked
+    assert admin_client.get(INDEX, {"export": "xlsx"})["Content-Type"].startswith("text/html")
+    assert "export=xlsx" not in admin_client.get(INDEX).content.decode()
+
+
 def test_subscribers_cannot_be_added_or_edited_by_hand(admin_client, people):
     response = admin_client.post(INDEX + "new/", {"email": "x@example.fr", "status": "confirmed"})
     assert response.status_code in (302, 403)

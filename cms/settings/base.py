@@ -144,7 +144,8 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Kiosque"
 # Media URLs are built absolute from this base; frontends live elsewhere.
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# One full-text index (search/models.py); the admin uses substring filters (docs/search.md).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -267,6 +268,8 @@ KIOSQUE = {
     # Largest `first` a connection accepts.
     "MAX_PAGE_SIZE": env_int("KIOSQUE_MAX_PAGE_SIZE", 100),
     "DEFAULT_PAGE_SIZE": 20,
+    # `totalCount` of article listings counts up to this many (docs/performance.md).
+    "TOTAL_COUNT_CAP": env_int("KIOSQUE_TOTAL_COUNT_CAP", 1000),
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
     # Who makes those renditions (docs/api.md, "Images"): "inline" after the commit of an image

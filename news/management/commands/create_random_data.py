@@ -8,9 +8,10 @@ topics, 3 related links (two articles, one outside URL) and a lead image drawn f
 of generated images.
 
 The fast path writes rows directly: page rows with computed tree paths via bulk_create, then the
-article rows, authors, topics and links in batches. What it skips (and how to get it back):
+article rows, authors, topics and links in batches, each announced by
+`news.signals.articles_bulk_created` (the public search index listens). What it skips (and how
+to get it back):
 - page revisions: none is created; an editor's first save creates one as usual;
-- the search index: `python manage.py update_index`;
 - the reference index ("usage" in the admin): `python manage.py rebuild_references_index`;
 - page log entries and signals (the API response cache is invalidated once at the end).
 """
@@ -36,6 +37,7 @@ from wagtail.models import Page, Site
 
 from cms.graphql.types import rendition_specs
 from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
+from news.signals import articles_bulk_created
 
 SECTIONS = [("Monde", "monde"), ("France", "france"), ("Économie", "economie"),
             ("Culture", "culture"), ("Sciences", "sciences"), ("Sport", "sport")]  # fmt: skip
@@ -291,6 +293,8 @@ class Command(BaseCommand):
         ArticleAuthor.objects.bulk_create(authors_rows, batch_size=1000)
         ArticlePage.topics.through.objects.bulk_create(topic_rows, batch_size=1000)
         RelatedLink.objects.bulk_create(links, batch_size=1000)
+        # The search index (and any other listener) learns of the batch in its transaction.
+        articles_bulk_created.send(sender=ArticlePage, ids=[p.pk for p in pages])
         # Later batches link to recent articles, like a newsroom does.
         return [p.pk for p in pages[-500:]]
 
