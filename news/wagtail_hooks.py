@@ -7,3 +7,21 @@ def public_page_links(features):
     from news.links import PublicPageLinkHandler
 
     features.register_link_type(PublicPageLinkHandler)
+
+
+@hooks.register("construct_homepage_panels")
+def newsroom_dashboard(request, panels):
+    from news.dashboard import newsroom_panels
+
+    newsroom_panels(panels)
+
+
+@hooks.register("after_create_page")
+def new_section_gets_roles(request, page):
+    """A new rubrique gets the section-level permissions and the review workflow at once."""
+    from news.models import SectionPage
+
+    if isinstance(page.specific, SectionPage):
+        from news import roles
+
+        roles.grant_section(page)

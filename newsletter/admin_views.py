@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -44,7 +45,7 @@ class SubscriberIndexView(generic.IndexView):
         if self.permission_policy.user_has_permission(self.request.user, "view"):
             buttons.append(
                 MenuItem(
-                    "Export data (GDPR)",
+                    _("Export data (GDPR)"),
                     url=reverse("newsletter_subscribers:gdpr_export", args=[instance.pk]),
                     icon_name="download",
                     priority=25,
@@ -54,7 +55,7 @@ class SubscriberIndexView(generic.IndexView):
 
 
 class SubscriberEraseView(generic.DeleteView):
-    page_title = "Erase subscriber (GDPR)"
+    page_title = _("Erase subscriber (GDPR)")
 
     def delete_action(self):
         with transaction.atomic():
@@ -66,7 +67,7 @@ class SubscriberEraseView(generic.DeleteView):
 class SubscriberViewSet(ModelViewSet):
     model = Subscriber
     icon = "mail"
-    menu_label = "Newsletter"
+    menu_label = _("Newsletter")
     menu_order = 300
     add_to_admin_menu = True
     url_prefix = "newsletter/subscribers"
