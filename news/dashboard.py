@@ -47,7 +47,8 @@ def my_drafts(*, user, limit: int = PANEL_SIZE) -> QuerySet[Page]:
 def scheduled(*, limit: int = PANEL_SIZE) -> list[dict]:
     """Revisions approved for a future go-live, soonest first."""
     revisions = list(
-        Revision.objects.page_revisions().filter(approved_go_live_at__isnull=False)
+        Revision.objects.page_revisions()
+        .filter(approved_go_live_at__isnull=False)
         .order_by("approved_go_live_at")
         .select_related("user")[:limit]
     )

@@ -23,6 +23,7 @@ from wagtail.snippets.models import register_snippet
 from cms.graphql.types import ImageType, ImageView
 from delivery.preview import KiosquePreviewMixin
 from news.blocks import ArticleBodyBlock
+from news.forms import ArticlePageForm
 from news.richtext import plain_text
 
 WORDS_PER_MINUTE = 230
@@ -260,6 +261,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
+    base_form_class = ArticlePageForm
 
     search_fields = [
         *Page.search_fields,

@@ -41,17 +41,43 @@ SECTION_PAGE_PERMISSIONS = {
     DESK: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
 }
 SITE_PAGE_PERMISSIONS = {
-    CHIEFS: ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page",
-             "unlock_page"),  # fmt: skip
-    ADMINS: ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page",
-             "unlock_page"),  # fmt: skip
+    CHIEFS: (
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ),  # fmt: skip
+    ADMINS: (
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ),  # fmt: skip
 }
 COLLECTION_PERMISSIONS = {
     WRITERS: ("add_image", "choose_image", "add_document", "choose_document"),
-    DESK: ("add_image", "change_image", "choose_image", "add_document", "change_document",
-           "choose_document"),  # fmt: skip
-    CHIEFS: ("add_image", "change_image", "delete_image", "choose_image", "add_document",
-             "change_document", "delete_document", "choose_document"),  # fmt: skip
+    DESK: (
+        "add_image",
+        "change_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "choose_document",
+    ),  # fmt: skip
+    CHIEFS: (
+        "add_image",
+        "change_image",
+        "delete_image",
+        "choose_image",
+        "add_document",
+        "change_document",
+        "delete_document",
+        "choose_document",
+    ),  # fmt: skip
 }
 # (app_label, codename) model permissions.
 _SNIPPETS_WRITE = [
@@ -124,8 +150,7 @@ def ensure_roles() -> dict[str, Group]:
                 collection=root_collection,
                 permission=Permission.objects.get(codename=codename),
             )
-    for codename in ("add_image", "change_image", "delete_image", "choose_image",
-                     "add_document", "change_document", "delete_document", "choose_document"):  # fmt: skip
+    for codename in COLLECTION_PERMISSIONS[CHIEFS]:
         GroupCollectionPermission.objects.get_or_create(
             group=groups[ADMINS],
             collection=root_collection,

@@ -17,11 +17,11 @@ class Subscriber(models.Model):
     # Stored as given for the local part, domain lower-cased in its ASCII (IDNA) form.
     email = models.EmailField(_("email address"), max_length=254)
     status = models.CharField(
-        _("status"),
-        max_length=16, choices=Status.choices, default=Status.PENDING)
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
     locale = models.CharField(
-        _("language"),
-        max_length=8, choices=[(code, code) for code in LOCALES])
+        _("language"), max_length=8, choices=[(code, code) for code in LOCALES]
+    )
     source = models.CharField(
         _("source"), max_length=100, blank=True, help_text=_("Where the signup came from.")
     )
@@ -33,12 +33,8 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     # Null while a confirmation email is owed; the retry command picks these up.
-    confirmation_sent_at = models.DateTimeField(
-        _("confirmation sent at"), null=True, blank=True
-    )
-    confirmation_attempts = models.PositiveSmallIntegerField(
-        _("confirmation attempts"), default=0
-    )
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    confirmation_attempts = models.PositiveSmallIntegerField(_("confirmation attempts"), default=0)
     last_send_error = models.CharField(_("last sending error"), max_length=200, blank=True)
 
     class Meta:
@@ -65,7 +61,8 @@ class NewsletterSettings(BaseSiteSetting):
     """The signup box's copy, per site, in French and English."""
 
     title_fr = models.CharField(
-        _("title (French)"), max_length=120, default="Notre lettre d'information")
+        _("title (French)"), max_length=120, default="Notre lettre d'information"
+    )
     title_en = models.CharField(_("title (English)"), max_length=120, default="Our newsletter")
     blurb_fr = models.TextField(
         _("blurb (French)"),
@@ -74,10 +71,15 @@ class NewsletterSettings(BaseSiteSetting):
     )
     blurb_en = models.TextField(
         _("blurb (English)"),
-        max_length=500, default="Every morning, the news that matters, picked by our editors."
+        max_length=500,
+        default="Every morning, the news that matters, picked by our editors.",
     )
-    button_label_fr = models.CharField(_("button label (French)"), max_length=40, default="Je m'inscris")
-    button_label_en = models.CharField(_("button label (English)"), max_length=40, default="Sign me up")
+    button_label_fr = models.CharField(
+        _("button label (French)"), max_length=40, default="Je m'inscris"
+    )
+    button_label_en = models.CharField(
+        _("button label (English)"), max_length=40, default="Sign me up"
+    )
     consent_text_fr = models.TextField(
         _("consent text (French)"),
         max_length=1000,

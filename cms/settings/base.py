@@ -127,6 +127,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Catalogues of our own admin strings (locale/<lang>/LC_MESSAGES, compiled by `make install`).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.admin_forms.LoginForm"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -335,10 +336,12 @@ KIOSQUE_WEBHOOKS = {
 KIOSQUE_PREVIEW_TOKEN_MAX_AGE = env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600)
 # Client URLs: "default", or per host name, or per "host:lang" (e.g. "www.example.fr:en").
 # {SITE_ROOT_URL} and {LOCALE} are filled in. Extra keys: KIOSQUE_PREVIEW_URLS="host:en=https://...,"
+_frontend = (KIOSQUE_FRONTEND_URL or "http://localhost:3000").rstrip("/")
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {
         "default": env(
-            "KIOSQUE_PREVIEW_URL", (KIOSQUE_FRONTEND_URL or "http://localhost:3000") + "/api/preview"
+            "KIOSQUE_PREVIEW_URL",
+            (KIOSQUE_FRONTEND_URL or "http://localhost:3000") + "/api/preview",
         ),
         **dict(item.split("=", 1) for item in env_list("KIOSQUE_PREVIEW_URLS") if "=" in item),
     },
