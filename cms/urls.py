@@ -8,6 +8,8 @@ from cms.graphql.view import graphiql_view, graphql_view
 from cms.health import healthz, readyz
 
 urlpatterns = [
+    # The topic picker's search and create endpoints (admin users, topics only; no public ones).
+    path("admin/autocomplete/", include("news.autocomplete")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),

@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 
 from cms.graphql.types import ImageType, ImageView
 from delivery.preview import KiosquePreviewMixin
+from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
 from news.forms import ArticlePageForm
 from news.richtext import plain_text
@@ -100,6 +101,19 @@ class Topic(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+    # The article form's topic picker (wagtail-autocomplete): searched by name, shown with its
+    # kind, and a missing topic can be created from the form.
+    autocomplete_search_field = "name"
+
+    def autocomplete_label(self) -> str:
+        return str(self)
+
+    @classmethod
+    def autocomplete_create(cls, value: str) -> "Topic":
+        from news.services import create_topic
+
+        return create_topic(label=value)
 
 
 register_snippet(Author)
@@ -248,7 +262,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
             heading=_("Image principale"),
         ),
         InlinePanel("article_authors", heading=_("Auteurs"), label=_("auteur")),
-        FieldPanel("topics"),
+        PickerPanel("topics", target_model="news.Topic"),
         FieldPanel("body"),
         InlinePanel("related_links", heading=_("Lire aussi"), label=_("lien")),
     ]

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from wagtail.models import Site
+from wagtail.users.models import UserProfile
 
 from news import roles
 from tests.factories import make_article, make_section, make_site
@@ -125,8 +126,9 @@ def test_review_workflow_is_offered_in_french(client, newsroom):
 
 def test_a_user_who_chose_english_gets_english(client, newsroom):
     user = newsroom["user"]
-    user.wagtail_userprofile.preferred_language = "en"
-    user.wagtail_userprofile.save()
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     client.force_login(user)
     text = _visible_text(client.get("/admin/newsletter/subscribers/").content.decode())
     assert "Newsletter" in text

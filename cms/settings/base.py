@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # After grapple: its ready() trims the types grapple has just built.
     "cms",
     "wagtail_headless_preview",
+    "wagtailautocomplete",
     "corsheaders",
     "modelcluster",
     "taggit",
