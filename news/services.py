@@ -31,10 +31,11 @@ def create_topic(*, label: str) -> Topic:
     name, kind = _kind_from_label(" ".join((label or "").split()))
     if not name or len(name) > Topic._meta.get_field("name").max_length:
         raise ValidationError(_("Le nom du sujet doit faire entre 1 et 255 caractères."))
-    existing = Topic.objects.filter(name__iexact=name, kind=kind).first()
-    if existing is not None:
-        return existing
     base = slugify(name)[:240] or "sujet"
+    # Same name whatever the case, on every database (SQLite folds ASCII letters only).
+    for existing in Topic.objects.filter(kind=kind, slug__startswith=base):
+        if existing.name.casefold() == name.casefold():
+            return existing
     for n in range(1, 100):
         slug = base if n == 1 else f"{base}-{n}"
         if Topic.objects.filter(slug=slug).exists():
