@@ -30,7 +30,5 @@ if settings.DEBUG:
 
 # Page paths: never Wagtail's page serving on this host (cms/frontend.py). Same pattern and
 # name as Wagtail's own route, so page URLs are still reversed from it.
-urlpatterns += [
-    re_path(r"^((?:[\w\-]+/)*)$", page_path, name="wagtail_serve"),
-    re_path(r"^(.*)$", page_path),
-]
+# Other paths are left to Django (a slash appended, else 404), as before.
+urlpatterns.append(re_path(r"^((?:[\w\-]+/)*)$", page_path, name="wagtail_serve"))

@@ -39,6 +39,14 @@ class SafeAutocomplete(Autocomplete):
             pass
         return [_INVALID] if not self.is_single else _INVALID
 
+    def format_value(self, value):
+        # A rejected value is shown again with the form's error: keep only real keys.
+        if isinstance(value, list):
+            value = [pk for pk in value if str(pk).isdigit()]
+        elif value is not None and not str(value).isdigit():
+            value = None
+        return super().format_value(value)
+
 
 class PickerPanel(AutocompletePanel):
     def widget_overrides(self):

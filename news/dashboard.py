@@ -65,7 +65,7 @@ def recently_published(*, limit: int = PANEL_SIZE) -> QuerySet[ArticlePage]:
     """Live articles, newest public date first (the article_pubdate index)."""
     return (
         ArticlePage.objects.live()
-        .only("id", "title", "published_at", "last_published_at", "live", "url_path")
+        .only("id", "title", "draft_title", "published_at", "live", "url_path")
         .order_by("-published_at", "-page_ptr")[:limit]
     )
 

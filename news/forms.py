@@ -1,17 +1,35 @@
-"""The article form: a slug clash names the page that holds the slug.
+"""The rubrique and article forms: slugs stay ASCII, and a slug clash names the page that
+holds the slug.
+
+WAGTAIL_ALLOW_UNICODE_SLUGS = False only changes how the admin builds a slug from the title;
+Wagtail's slug field still accepts accents typed by hand, so the form refuses them.
 
 Wagtail's message ("The slug is already in use within the parent page") does not say which page
 it is. The usual culprit is invisible: the admin autosaves a new article as a draft as soon as
 it has a title, so an abandoned attempt leaves a never-published draft holding the slug.
 """
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class NewsroomPageForm(WagtailAdminPageForm):
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug and not slug.isascii():
+            raise ValidationError(
+                _(
+                    "L'identifiant ne peut contenir que des lettres sans accents, des chiffres "
+                    "et des tirets, par exemple « %(example)s »."
+                )
+                % {"example": slugify(slug)},
+            )
+        return slug
+
     def clean(self):
         cleaned_data = super().clean()
         slug = self.data.get("slug")

@@ -24,7 +24,7 @@ from cms.graphql.types import ImageType, ImageView
 from delivery.preview import KiosquePreviewMixin
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
-from news.forms import ArticlePageForm
+from news.forms import NewsroomPageForm
 from news.richtext import plain_text
 
 WORDS_PER_MINUTE = 230
@@ -134,6 +134,7 @@ class SectionPage(KiosquePreviewMixin, Page):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.ArticlePage"]
+    base_form_class = NewsroomPageForm
 
     graphql_fields = [
         GraphQLString("description", required=True),
@@ -275,7 +276,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
-    base_form_class = ArticlePageForm
+    base_form_class = NewsroomPageForm
 
     search_fields = [
         *Page.search_fields,

@@ -50,7 +50,7 @@ def newsroom(db):
 
 def _panel(html: str, panel_id: str) -> str:
     start = html.index(f'id="{panel_id}')
-    return html[start : start + 6000]
+    return html[start : html.index("</section>", start)]
 
 
 def test_the_desk_sees_what_awaits_review_scheduled_and_published(client, newsroom):
