@@ -35,6 +35,19 @@ class SubscriberPermissionPolicy(ModelPermissionPolicy):
 
 
 class SubscriberIndexView(generic.IndexView):
+    # Column names stay the same in every admin language: scripts read these files.
+    export_headings = {
+        "email": "Email",
+        "status": "Status",
+        "locale": "Locale",
+        "source": "Source",
+        "consent_version": "Consent version",
+        "consent_at": "Consent at",
+        "created_at": "Created at",
+        "confirmed_at": "Confirmed at",
+        "unsubscribed_at": "Unsubscribed at",
+    }
+
     def get_preprocess_function(self, field, value, export_format):
         if export_format == self.FORMAT_CSV:
             return _csv_safe

@@ -198,7 +198,10 @@ class Editor:
             if create
             else picker.get_by_role("option", name=label, exact=True)
         )
-        option.click()
+        option.wait_for()
+        # The wanted suggestion is the active one: Enter takes it, as a keyboard user would.
+        assert option.get_attribute("aria-selected") == "true"
+        box.press("Enter")
         picker.get_by_text(label, exact=True).first.wait_for()
 
     def add_block(self, label: str) -> int:

@@ -3,6 +3,7 @@
 whatever the size of the archive."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -50,7 +51,7 @@ def newsroom(db):
 
 def _panel(html: str, panel_id: str) -> str:
     start = html.index(f'id="{panel_id}')
-    return html[start : html.index("</section>", start)]
+    return unescape(html[start : html.index("</section>", start)])
 
 
 def test_the_desk_sees_what_awaits_review_scheduled_and_published(client, newsroom):
