@@ -31,6 +31,8 @@ class SafeAutocomplete(Autocomplete):
             return None
         try:
             value = json.loads(raw)
+            if value is None:
+                return None
             if isinstance(value, list):
                 return [item["pk"] for item in value if "pk" in item]
             if isinstance(value, dict):

@@ -30,16 +30,20 @@ def new_section_gets_roles(request, page):
 @hooks.register("insert_editor_js")
 def picker_in_the_admin_language():
     from django.templatetags.static import static
-    from django.utils.html import format_html
+    from django.utils.html import format_html, format_html_join
     from django.utils.translation import get_language
     from django.utils.translation import gettext as _
 
     if (get_language() or "").startswith("en"):
         return ""  # the package's own words are English already
-    return format_html(
-        '<script src="{}" data-create="{}" data-remove="{}" data-found="{}"></script>',
-        static("news/picker.js"),
-        _("Créer « %s »"),
-        _("Retirer"),
-        _("%s suggestion(s) : flèches haut et bas pour les parcourir."),
-    )
+    words = {
+        "create-before": _("Créer « "),
+        "create-after": " »",
+        "remove": _("Retirer"),
+        "none": _("Aucun sujet choisi."),
+        "suggestion": _("suggestion"),
+        "suggestions": _("suggestions"),
+        "found": _(" : flèches haut et bas pour les parcourir."),
+    }
+    attributes = format_html_join(" ", 'data-{}="{}"', words.items())
+    return format_html('<script src="{}" {}></script>', static("news/picker.js"), attributes)

@@ -93,6 +93,9 @@ def test_a_malformed_picker_value_is_a_form_error_not_a_500(client, newsroom):
     for bad in ("pas du json", "[1, 2", '[{"x": 1}, 3]', "[" * 5000):
         response = client.post(f"/admin/pages/{article.pk}/edit/", {**form, "topics": bad})
         assert response.status_code == 200, bad
+    # What the picker sends with nothing chosen.
+    response = client.post(f"/admin/pages/{article.pk}/edit/", {**form, "topics": "null"})
+    assert response.status_code == 302
     topics = Topic.objects.filter(slug__in=["emmanuel-macron", "marseille"])
     value = json.dumps([{"pk": topic.pk, "title": str(topic)} for topic in topics])
     response = client.post(f"/admin/pages/{article.pk}/edit/", {**form, "topics": value})

@@ -1,27 +1,33 @@
-// The topic picker (wagtail-autocomplete) has its few words in English only; the admin's own
-// language decides here. Texts come from the page (data-picker-* on <html>'s script tag).
+// The topic picker (wagtail-autocomplete) has its few words in English only. Its text nodes are
+// translated in place (nodeValue), never replaced, so the picker keeps updating them; the words
+// come from the script tag's data-* attributes (news/wagtail_hooks.py).
 (function () {
-  var script = document.currentScript;
+  var data = document.currentScript.dataset;
   var words = {
-    create: script.dataset.create,
-    remove: script.dataset.remove,
-    found: script.dataset.found,
+    'Create new “': data.createBefore,
+    '”': data.createAfter,
+    Remove: data.remove,
+    'Nothing selected.': data.none,
+    suggestion: data.suggestion,
+    suggestions: data.suggestions,
+    ' found, use up and down arrows to review.': data.found,
   };
-  var create = /^Create new “(.*)”$/;
-  var found = /^(\d+) suggestions? found, use up and down arrows to review\.$/;
 
-  function translate(root) {
-    root.querySelectorAll('[data-autocomplete-input] *').forEach(function (node) {
-      if (node.children.length) return;
-      var text = node.textContent;
-      var match;
-      if ((match = create.exec(text))) node.textContent = words.create.replace('%s', match[1]);
-      else if (text === 'Remove') node.textContent = words.remove;
-      else if ((match = found.exec(text))) node.textContent = words.found.replace('%s', match[1]);
+  function translate() {
+    document.querySelectorAll('[data-autocomplete-input]').forEach(function (root) {
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var node;
+      while ((node = walker.nextNode())) {
+        if (Object.prototype.hasOwnProperty.call(words, node.nodeValue)) {
+          node.nodeValue = words[node.nodeValue];
+        }
+      }
     });
   }
 
-  new MutationObserver(function () {
-    translate(document);
-  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  new MutationObserver(translate).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+  });
 })();
