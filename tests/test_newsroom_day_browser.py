@@ -68,8 +68,11 @@ def _titles(base_url: str) -> dict[str, dict]:
 
 @pytest.mark.parametrize("browser_locale", ["fr-FR", "en-US"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_newsroom_day(newsroom, live_server, browser_locale):
+def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
     _require_chromium()
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads between
+    # steps are plain synchronous code all the same.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     from news.models import ArticlePage
