@@ -152,7 +152,7 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
             desk = Desk(page, base_url, folder)
             desk.step = writer.step
             desk.log_in("marc", PASSWORD)
-            to_review = page.locator("#a-relire")
+            to_review = page.locator("#a-relire-section")
             to_review.get_by_role("link", name=TITLE).wait_for()
             desk.shot("secretariat-a-relire")
             to_review.get_by_role("link", name=TITLE).click()
@@ -172,7 +172,7 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
             assert not article.live
             assert TITLE not in _titles(base_url)
             page.goto(f"{base_url}/admin/")
-            page.locator("#programmes").get_by_role("link", name=TITLE).wait_for()
+            page.locator("#programmes-section").get_by_role("link", name=TITLE).wait_for()
             desk.shot("secretariat-tableau-programmes")
             context.close()
         finally:
