@@ -115,16 +115,17 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
 
             # A forged publish: the form posted with the publish action added by hand.
             writer.settle()
-            page.evaluate(
-                """() => {
-                    const form = document.querySelector('#page-edit-form');
-                    const forged = document.createElement('input');
-                    forged.type = 'hidden'; forged.name = 'action-publish'; forged.value = '1';
-                    form.appendChild(forged);
-                    form.requestSubmit();
-                }"""
-            )
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation():
+                page.evaluate(
+                    """() => {
+                        const form = document.querySelector('#page-edit-form');
+                        const forged = document.createElement('input');
+                        forged.type = 'hidden'; forged.name = 'action-publish'; forged.value = '1';
+                        form.appendChild(forged);
+                        form.requestSubmit();
+                    }"""
+                )
+            page.locator(".messages").wait_for()
             writer.shot("redacteur-publication-forcee")
             article.refresh_from_db()
             assert not article.live, "a rédacteur's forged publish went through"
@@ -164,7 +165,9 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
                 go_live.strftime("%Y-%m-%d %H:%M"),
             )
             desk.shot("secretariat-modifie")
-            desk.footer_action("button[data-workflow-action-name='approve']")
+            desk.footer_action(
+                "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
+            )
             page.locator(".messages .success").wait_for()
             desk.shot("secretariat-programme")
 
