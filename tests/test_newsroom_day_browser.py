@@ -189,7 +189,11 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
     )
     assert scheduled.count() == 1
     past = timezone.now() - timedelta(seconds=1)
-    scheduled.update(approved_go_live_at=past)
+    # The approved revision carries its go-live time too: publishing it applies that time.
+    for revision in scheduled:
+        revision.content["go_live_at"] = past.isoformat()
+        revision.approved_go_live_at = past
+        revision.save(update_fields=["content", "approved_go_live_at"])
     ArticlePage.objects.filter(pk=article.pk).update(go_live_at=past)
     call_command("publish_scheduled", verbosity=0)
 
