@@ -1,13 +1,15 @@
 from django.conf import settings
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
+from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.frontend import page_path
 from cms.graphql.view import graphiql_view, graphql_view
 from cms.health import healthz, readyz
 
 urlpatterns = [
+    # The topic picker's search and create endpoints (admin users, topics only; no public ones).
+    path("admin/autocomplete/", include("news.autocomplete")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),
@@ -26,4 +28,7 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Page paths: never Wagtail's page serving on this host (cms/frontend.py). Same pattern and
+# name as Wagtail's own route, so page URLs are still reversed from it.
+# Other paths are left to Django (a slash appended, else 404), as before.
+urlpatterns.append(re_path(r"^((?:[\w\-]+/)*)$", page_path, name="wagtail_serve"))

@@ -22,7 +22,9 @@ from wagtail.snippets.models import register_snippet
 
 from cms.graphql.types import ImageType, ImageView
 from delivery.preview import KiosquePreviewMixin
+from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
+from news.forms import NewsroomPageForm
 from news.richtext import plain_text
 
 WORDS_PER_MINUTE = 230
@@ -100,6 +102,19 @@ class Topic(index.Indexed, models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
 
+    # The article form's topic picker (wagtail-autocomplete): searched by name, shown with its
+    # kind, and a missing topic can be created from the form.
+    autocomplete_search_field = "name"
+
+    def autocomplete_label(self) -> str:
+        return str(self)
+
+    @classmethod
+    def autocomplete_create(cls, value: str) -> "Topic":
+        from news.services import create_topic
+
+        return create_topic(label=value)
+
 
 register_snippet(Author)
 register_snippet(Topic)
@@ -119,6 +134,7 @@ class SectionPage(KiosquePreviewMixin, Page):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.ArticlePage"]
+    base_form_class = NewsroomPageForm
 
     graphql_fields = [
         GraphQLString("description", required=True),
@@ -248,7 +264,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
             heading=_("Image principale"),
         ),
         InlinePanel("article_authors", heading=_("Auteurs"), label=_("auteur")),
-        FieldPanel("topics"),
+        PickerPanel("topics", target_model="news.Topic"),
         FieldPanel("body"),
         InlinePanel("related_links", heading=_("Lire aussi"), label=_("lien")),
     ]
@@ -261,6 +277,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
+    base_form_class = NewsroomPageForm
 
     search_fields = [
         *Page.search_fields,

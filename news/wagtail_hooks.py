@@ -7,3 +7,43 @@ def public_page_links(features):
     from news.links import PublicPageLinkHandler
 
     features.register_link_type(PublicPageLinkHandler)
+
+
+@hooks.register("construct_homepage_panels")
+def newsroom_dashboard(request, panels):
+    from news.dashboard import newsroom_panels
+
+    newsroom_panels(panels)
+
+
+@hooks.register("after_create_page")
+def new_section_gets_roles(request, page):
+    """A new rubrique gets the section-level permissions and the review workflow at once."""
+    from news.models import SectionPage
+
+    if isinstance(page.specific, SectionPage):
+        from news import roles
+
+        roles.grant_section(page)
+
+
+@hooks.register("insert_editor_js")
+def picker_in_the_admin_language():
+    from django.templatetags.static import static
+    from django.utils.html import format_html, format_html_join
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    if (get_language() or "").startswith("en"):
+        return ""  # the package's own words are English already
+    words = {
+        "create-before": _("Créer « "),
+        "create-after": " »",
+        "remove": _("Retirer"),
+        "none": _("Aucun sujet choisi."),
+        "suggestion": _("suggestion"),
+        "suggestions": _("suggestions"),
+        "found": _(" : flèches haut et bas pour les parcourir."),
+    }
+    attributes = format_html_join(" ", 'data-{}="{}"', words.items())
+    return format_html('<script src="{}" {}></script>', static("news/picker.js"), attributes)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -59,6 +60,19 @@ class SubscriberIndexView(generic.IndexView):
     def write_csv_response(self, queryset):
         return super().write_csv_response(_StreamedRows(queryset))
 
+    # Column names stay the same in every admin language: scripts read these files.
+    export_headings = {
+        "email": "Email",
+        "status": "Status",
+        "locale": "Locale",
+        "source": "Source",
+        "consent_version": "Consent version",
+        "consent_at": "Consent at",
+        "created_at": "Created at",
+        "confirmed_at": "Confirmed at",
+        "unsubscribed_at": "Unsubscribed at",
+    }
+
     def get_preprocess_function(self, field, value, export_format):
         if export_format == self.FORMAT_CSV:
             return _csv_safe
@@ -69,7 +83,7 @@ class SubscriberIndexView(generic.IndexView):
         if self.permission_policy.user_has_permission(self.request.user, "view"):
             buttons.append(
                 MenuItem(
-                    "Export data (GDPR)",
+                    _("Export data (GDPR)"),
                     url=reverse("newsletter_subscribers:gdpr_export", args=[instance.pk]),
                     icon_name="download",
                     priority=25,
@@ -79,7 +93,7 @@ class SubscriberIndexView(generic.IndexView):
 
 
 class SubscriberEraseView(generic.DeleteView):
-    page_title = "Erase subscriber (GDPR)"
+    page_title = _("Erase subscriber (GDPR)")
 
     def delete_action(self):
         with transaction.atomic():
@@ -91,7 +105,7 @@ class SubscriberEraseView(generic.DeleteView):
 class SubscriberViewSet(ModelViewSet):
     model = Subscriber
     icon = "mail"
-    menu_label = "Newsletter"
+    menu_label = _("Newsletter")
     menu_order = 300
     add_to_admin_menu = True
     url_prefix = "newsletter/subscribers"

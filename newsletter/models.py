@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -9,30 +10,36 @@ from newsletter.messages import LOCALES
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
     # Stored as given for the local part, domain lower-cased in its ASCII (IDNA) form.
-    email = models.EmailField(max_length=254)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    locale = models.CharField(max_length=8, choices=[(code, code) for code in LOCALES])
-    source = models.CharField(max_length=100, blank=True, help_text="Where the signup came from.")
-    consent_version = models.CharField(max_length=32)
-    consent_at = models.DateTimeField()
+    email = models.EmailField(_("email address"), max_length=254)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    locale = models.CharField(
+        _("language"), max_length=8, choices=[(code, code) for code in LOCALES]
+    )
+    source = models.CharField(
+        _("source"), max_length=100, blank=True, help_text=_("Where the signup came from.")
+    )
+    consent_version = models.CharField(_("consent version"), max_length=32)
+    consent_at = models.DateTimeField(_("consent given at"))
     # HMAC-SHA256 of the client IP keyed with SECRET_KEY: proves a request, not who made it.
-    ip_hash = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    ip_hash = models.CharField(_("IP fingerprint"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     # Null while a confirmation email is owed; the retry command picks these up.
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmation_attempts = models.PositiveSmallIntegerField(default=0)
-    last_send_error = models.CharField(max_length=200, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    confirmation_attempts = models.PositiveSmallIntegerField(_("confirmation attempts"), default=0)
+    last_send_error = models.CharField(_("last sending error"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "newsletter subscriber"
-        verbose_name_plural = "newsletter subscribers"
+        verbose_name = _("newsletter subscriber")
+        verbose_name_plural = _("newsletter subscribers")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_ci_unique"),
@@ -53,32 +60,46 @@ class Subscriber(models.Model):
 class NewsletterSettings(BaseSiteSetting):
     """The signup box's copy, per site, in French and English."""
 
-    title_fr = models.CharField(max_length=120, default="Notre lettre d'information")
-    title_en = models.CharField(max_length=120, default="Our newsletter")
+    title_fr = models.CharField(
+        _("title (French)"), max_length=120, default="Notre lettre d'information"
+    )
+    title_en = models.CharField(_("title (English)"), max_length=120, default="Our newsletter")
     blurb_fr = models.TextField(
+        _("blurb (French)"),
         max_length=500,
         default="Chaque matin, l'essentiel de l'actualité choisi par la rédaction.",
     )
     blurb_en = models.TextField(
-        max_length=500, default="Every morning, the news that matters, picked by our editors."
+        _("blurb (English)"),
+        max_length=500,
+        default="Every morning, the news that matters, picked by our editors.",
     )
-    button_label_fr = models.CharField(max_length=40, default="Je m'inscris")
-    button_label_en = models.CharField(max_length=40, default="Sign me up")
+    button_label_fr = models.CharField(
+        _("button label (French)"), max_length=40, default="Je m'inscris"
+    )
+    button_label_en = models.CharField(
+        _("button label (English)"), max_length=40, default="Sign me up"
+    )
     consent_text_fr = models.TextField(
+        _("consent text (French)"),
         max_length=1000,
         default="J'accepte de recevoir la lettre d'information par courriel. "
         "Je peux me désinscrire à tout moment grâce au lien présent dans chaque envoi.",
     )
     consent_text_en = models.TextField(
+        _("consent text (English)"),
         max_length=1000,
         default="I agree to receive the newsletter by email. I can unsubscribe at any time "
         "with the link in every issue.",
     )
     consent_version = models.CharField(
+        _("consent version"),
         max_length=32,
         default="2026-01",
-        help_text="Change this whenever the consent text changes: each subscriber records "
-        "the version they agreed to.",
+        help_text=_(
+            "Change this whenever the consent text changes: each subscriber records "
+            "the version they agreed to."
+        ),
     )
 
     panels = [
@@ -89,7 +110,7 @@ class NewsletterSettings(BaseSiteSetting):
                 FieldPanel("button_label_fr"),
                 FieldPanel("consent_text_fr"),
             ],
-            heading="Français",
+            heading=_("French"),
         ),
         MultiFieldPanel(
             [
@@ -98,13 +119,13 @@ class NewsletterSettings(BaseSiteSetting):
                 FieldPanel("button_label_en"),
                 FieldPanel("consent_text_en"),
             ],
-            heading="English",
+            heading=_("English"),
         ),
         FieldPanel("consent_version"),
     ]
 
     class Meta:
-        verbose_name = "newsletter box"
+        verbose_name = _("newsletter box")
 
     def copy(self, locale: str) -> dict:
         return {

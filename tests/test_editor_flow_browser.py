@@ -191,6 +191,30 @@ class Editor:
         page.wait_for_url(f"{self.base_url}/admin/")
         self.shot("dashboard")
 
+    def pick_topic(self, typed: str, *, label: str, create: bool = False):
+        """Type in the topic picker and choose a suggestion, or create the topic typed."""
+        picker = self.page.locator("[data-autocomplete-input-name='topics']")
+        box = picker.locator("input:not([type='hidden'])").first
+        if create:
+            # The admin autosaves a new page and then redraws its form: let that finish first.
+            self.settle()
+            box.click()
+            box.fill("")
+            box.press_sequentially(typed, delay=10)
+        else:
+            box.click()
+            box.fill(typed)
+        option = (
+            picker.get_by_role("option", name=f"Créer « {typed} »")
+            if create
+            else picker.get_by_role("option", name=label, exact=True)
+        )
+        option.wait_for()
+        # The wanted suggestion is the active one: Enter takes it, as a keyboard user would.
+        assert option.get_attribute("aria-selected") == "true"
+        box.press("Enter")
+        picker.get_by_text(label, exact=True).first.wait_for()
+
     def add_block(self, label: str) -> int:
         """Append a body block by its French label; returns its index in the stream."""
         page = self.page
@@ -239,7 +263,7 @@ class Editor:
         page.locator("#id_lead_image_caption").fill(LEAD_CAPTION)
         page.locator("#id_lead_image_credit").fill(LEAD_CREDIT)
         page.locator("#id_lead_image_alt").fill("Une péniche vide le long d'un quai.")
-        page.locator("#id_topics").select_option(label="Climat (Thème)")
+        self.pick_topic("clim", label="Climat (Thème)")
         self.shot("article-header")
 
         first = self.add_block("Paragraphe")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # After grapple: its ready() trims the types grapple has just built.
     "cms",
     "wagtail_headless_preview",
+    "wagtailautocomplete",
     "corsheaders",
     "modelcluster",
     "taggit",
@@ -75,13 +76,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.AdminLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -128,6 +128,9 @@ LANGUAGES = [("fr", "Français"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Catalogues of our own admin strings (locale/<lang>/LC_MESSAGES, compiled by `make install`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.admin_forms.LoginForm"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -149,6 +152,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_backend"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Slugs stay ASCII ("la-mediatheque-rouvre"), like the URLs frontends build from them.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The public website; this host serves the API and the admin only. Page links in the admin
+# ("Voir la page publiée") and reader requests for page paths go there.
+KIOSQUE_FRONTEND_URL = env("KIOSQUE_FRONTEND_URL")
 
 CACHES = {
     "default": {
@@ -333,6 +341,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # One line per task state change is noise; failures are still logged (at ERROR).
+        "django_tasks": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
 
@@ -370,9 +380,13 @@ KIOSQUE_WEBHOOKS = {
 KIOSQUE_PREVIEW_TOKEN_MAX_AGE = env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600)
 # Client URLs: "default", or per host name, or per "host:lang" (e.g. "www.example.fr:en").
 # {SITE_ROOT_URL} and {LOCALE} are filled in. Extra keys: KIOSQUE_PREVIEW_URLS="host:en=https://...,"
+_frontend = (KIOSQUE_FRONTEND_URL or "http://localhost:3000").rstrip("/")
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {
-        "default": env("KIOSQUE_PREVIEW_URL", "http://localhost:3000/api/preview"),
+        "default": env(
+            "KIOSQUE_PREVIEW_URL",
+            (KIOSQUE_FRONTEND_URL or "http://localhost:3000") + "/api/preview",
+        ),
         **dict(item.split("=", 1) for item in env_list("KIOSQUE_PREVIEW_URLS") if "=" in item),
     },
     "ENFORCE_TRAILING_SLASH": False,

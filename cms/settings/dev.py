@@ -14,3 +14,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Local frontends receive webhooks on localhost.
 KIOSQUE_WEBHOOKS["ALLOW_PRIVATE_TARGETS"] = env_bool("KIOSQUE_WEBHOOK_ALLOW_PRIVATE", True)  # noqa: F405
+# The frontend developers run next to the API (also the preview client's default).
+KIOSQUE_FRONTEND_URL = env("KIOSQUE_FRONTEND_URL", "http://localhost:3000")

@@ -70,6 +70,9 @@ def validate_content() -> None:
         raise DemoContentError("; ".join(problems))
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
 def site_address() -> tuple[str, int]:
     """Host and port of the default site, from WAGTAILADMIN_BASE_URL (127.0.0.1:8000 in dev)."""
     parts = urlsplit(settings.WAGTAILADMIN_BASE_URL or "")
@@ -172,6 +175,16 @@ class DemoLoader:
             self.log(f"Site par défaut créé : {hostname}:{port}")
             return
         if site.root_page_id == home.pk:
+            # A local run on another port (`make run PORT=8080`) moves the local site with it.
+            moved = (site.hostname, site.port) != (hostname, port)
+            if (
+                moved
+                and {site.hostname, hostname} <= LOCAL_HOSTS
+                and not Site.objects.filter(hostname=hostname, port=port).exists()
+            ):
+                site.hostname, site.port = hostname, port
+                site.save(update_fields=["hostname", "port"])
+                self.log(f"Site par défaut déplacé sur {hostname}:{port}")
             return
         site.root_page = home
         # The address is taken only if no other site already answers on it.

@@ -1,0 +1,65 @@
+"""The rubrique and article forms: slugs stay ASCII, and a slug clash names the page that
+holds the slug.
+
+WAGTAIL_ALLOW_UNICODE_SLUGS = False only changes how the admin builds a slug from the title;
+Wagtail's slug field still accepts accents typed by hand, so the form refuses them.
+
+Wagtail's message ("The slug is already in use within the parent page") does not say which page
+it is. The usual culprit is invisible: the admin autosaves a new article as a draft as soon as
+it has a title, so an abandoned attempt leaves a never-published draft holding the slug.
+"""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class NewsroomPageForm(WagtailAdminPageForm):
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug and not slug.isascii():
+            raise ValidationError(
+                _(
+                    "L'identifiant ne peut contenir que des lettres sans accents, des chiffres "
+                    "et des tirets, par exemple « %(example)s »."
+                )
+                % {"example": slugify(slug)},
+            )
+        return slug
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = self.data.get("slug")
+        if "slug" in self.errors and slug and self.parent_page is not None:
+            holder = (
+                self.parent_page.get_children()
+                .filter(slug=slug)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if holder is not None:
+                self.errors["slug"] = self.error_class([_clash_message(slug, holder)])
+        return cleaned_data
+
+
+def _clash_message(slug: str, holder) -> str:
+    if holder.live:
+        state = _("article en ligne")
+    elif holder.first_published_at is None:
+        state = _("brouillon jamais publié, peut-être abandonné")
+    else:
+        state = _("article dépublié")
+    return format_html(
+        _(
+            "L'identifiant « {slug} » est déjà pris dans cette rubrique par "
+            '<a href="{url}">« {title} »</a> ({state}). Choisissez un autre identifiant, '
+            "ou reprenez ou supprimez cette page."
+        ),
+        slug=slug,
+        url=reverse("wagtailadmin_pages:edit", args=[holder.pk]),
+        title=holder.title,
+        state=state,
+    )
