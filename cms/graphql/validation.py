@@ -2,8 +2,10 @@
 
 1. token count (regex, no parsing) against MAX_TOKENS;
 2. parse, with graphql-core's own token limit as a backstop;
-3. Kiosque's limits (depth, aliases, repeats, cost), walked over the operations directly,
-   then, when introspection is off, the no-introspection rule: all linear in the document;
+3. the fragment graph (unknown spreads and cycles refused before any expansion), then
+   Kiosque's limits (depth, aliases, repeats, cost) measured over the operations with each
+   fragment measured once, then, when introspection is off, the no-introspection rule: all
+   linear in the document;
 4. the GraphQL specification's rules (`specified_rules`), which include the quadratic
    overlapping-fields check: only documents that passed 3 get here.
 
@@ -23,15 +25,9 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import NoSchemaIntrospectionCustomRule, OverlappingFieldsCanBeMergedRule
 
-from cms.graphql.limits import (
-    QueryLimitsRule,
-    check_document,
-    count_tokens,
-    get_limits,
-    limit_error,
-)
+from cms.graphql.limits import check_document, count_tokens, get_limits, limit_error
 
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
@@ -54,16 +50,12 @@ class NoIntrospectionRule(NoSchemaIntrospectionCustomRule):
         super().report_error(error)
 
 
-def kiosque_rules() -> tuple:
-    rules = [QueryLimitsRule]
-    if not introspection_enabled():
-        rules.append(NoIntrospectionRule)
-    return tuple(rules)
-
-
-def validation_rules() -> tuple:
-    """Every rule a document must pass: the specification's, then Kiosque's."""
-    return (*specified_rules, *kiosque_rules())
+# The overlapping-fields rule compares the fields of one response name pairwise; the limits
+# bound repeats of the names the schema knows, not of unknown ones, so a document that names
+# unknown fields is refused by the other rules alone (it cannot pass them).
+RULES_WITHOUT_OVERLAP = tuple(
+    r for r in specified_rules if r is not OverlappingFieldsCanBeMergedRule
+)
 
 
 def document_for(schema: GraphQLSchema, query: str) -> tuple[DocumentNode | None, list]:
@@ -80,10 +72,12 @@ def document_for(schema: GraphQLSchema, query: str) -> tuple[DocumentNode | None
         _set_code(error, PARSE_FAILED)
         return None, [error]
     # The limits walk the operations directly: a validation pass would visit every node.
-    errors = check_document(schema, document)
+    errors, names_unknown = check_document(schema, document)
     hide = not suggestions_enabled()
     if not errors and not introspection_enabled():
         errors = validate(schema, document, (NoIntrospectionRule,), hide_suggestions=hide)
+    if not errors and names_unknown:
+        errors = validate(schema, document, RULES_WITHOUT_OVERLAP, hide_suggestions=hide)
     if not errors:
         errors = validate(schema, document, specified_rules, hide_suggestions=hide)
     if errors:
