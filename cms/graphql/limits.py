@@ -408,6 +408,7 @@ def measure_document(schema, document: DocumentNode, limits=None) -> DocumentMea
     # Colour walk: 1 = on the current path, 2 = done. `height` is the longest chain below.
     colour: dict[str, int] = {}
     height: dict[str, int] = {}
+    looped: set[str] = set()
     for start in fragments:
         if start in colour:
             continue
@@ -421,6 +422,9 @@ def measure_document(schema, document: DocumentNode, limits=None) -> DocumentMea
                 if child not in fragments:
                     continue
                 if colour.get(child) == 1:
+                    if child in looped:
+                        continue
+                    looped.add(child)
                     errors.append(
                         limit_error(
                             VALIDATION_FAILED,
@@ -438,7 +442,7 @@ def measure_document(schema, document: DocumentNode, limits=None) -> DocumentMea
                 colour[name] = 2
                 height[name] = max(
                     (
-                        height[s.name.value] + 1
+                        height.get(s.name.value, 0) + 1  # absent: a cycle, reported above
                         for s in spreads[id(fragments[name])]
                         if s.name.value in fragments
                     ),
