@@ -89,6 +89,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         TypeError,
         OverflowError,
         UnicodeError,
+        RecursionError,  # a cursor of deeply nested JSON arrays
         binascii.Error,
         json.JSONDecodeError,
     ) as exc:

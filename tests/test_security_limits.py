@@ -324,7 +324,7 @@ def test_body_limit_is_configurable(client, settings):
 
 
 def test_overlong_get_url_is_refused(client, settings):
-    settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "MAX_BODY_BYTES": 100}
+    settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "MAX_URL_BYTES": 100}
     response = client.get("/graphql/", {"query": "{ __typename }" + " " * 200})
     assert response.status_code == 414
     assert codes(response.json()) == ["REQUEST_TOO_LARGE"]

@@ -18,6 +18,7 @@ Limits live in `settings.KIOSQUE_LIMITS`; see docs/security.md.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
@@ -41,6 +42,7 @@ from graphql import (
     is_abstract_type,
     is_list_type,
 )
+from graphql.execution import ExecutionContext
 
 DEFAULT_LIMITS = {
     "MAX_BODY_BYTES": 64 * 1024,
@@ -51,6 +53,8 @@ DEFAULT_LIMITS = {
     "MAX_FIELD_REPEATS": 10,
     "MAX_COST": 50000,
     "LIST_SIZE_ESTIMATE": 10,
+    "REQUEST_TIME_MS": 2000,
+    "DOCUMENT_CACHE_BYTES": 2 * 1024 * 1024,
 }
 
 # Arguments that bound how many items a list or connection returns.
@@ -516,8 +520,51 @@ def _violations(measured: Measurement, limits) -> list[GraphQLError]:
     return errors
 
 
+# Time budget --------------------------------------------------------------------------------
+
+TIME_EXCEEDED = "REQUEST_TIME_EXCEEDED"
+
+
+def deadline() -> float:
+    """The monotonic time by which a request started now must be done."""
+    return time.monotonic() + get_limits()["REQUEST_TIME_MS"] / 1000
+
+
+def time_exceeded_error() -> GraphQLError:
+    limit = get_limits()["REQUEST_TIME_MS"]
+    return limit_error(
+        TIME_EXCEEDED, f"The query took more than {limit} ms of server time; ask for less."
+    )
+
+
+DEADLINE_ATTRIBUTE = "kiosque_deadline"
+
+
+class DeadlineExecutionContext(ExecutionContext):
+    """Stops resolving fields once the request's deadline (an attribute of the context, the
+    request) has passed.
+
+    The limits bound what a document may ask; this bounds what it costs whatever the data.
+    The check is one clock read per field. The caller turns the errors it leaves into one
+    REQUEST_TIME_EXCEEDED answer (`timed_out`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = getattr(self.context_value, DEADLINE_ATTRIBUTE, float("inf"))
+
+    def execute_field(self, parent_type, source, field_nodes, path):
+        if time.monotonic() > self.deadline:
+            raise time_exceeded_error()
+        return super().execute_field(parent_type, source, field_nodes, path)
+
+
+def timed_out(errors) -> bool:
+    return any((getattr(e, "extensions", None) or {}).get("code") == TIME_EXCEEDED for e in errors)
+
+
 __all__ = [
     "DEFAULT_LIMITS",
+    "DeadlineExecutionContext",
     "DocumentMeasure",
     "Measurement",
     "check_document",

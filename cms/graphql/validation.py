@@ -14,6 +14,8 @@ The spec rules are never replaced, only preceded: an unknown field is always an 
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from graphql import (
     DocumentNode,
@@ -102,14 +104,54 @@ def nul_errors(query: str, document: DocumentNode, variables) -> list[GraphQLErr
     ]
 
 
+# Lone UTF-16 surrogates (JSON's "\ud800", GraphQL's "\uD800") decode into Python strings
+# but cannot be encoded as UTF-8: no database, cache key or log line can hold them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_errors(query: str, variables, operation_name, document=None) -> list:
+    """BAD_ARGUMENT when any text of the request holds a lone surrogate: the query text, an
+    operation name, a variable (keys included) or, given the parsed `document`, a string
+    literal written with an escape. One check for every argument of every field."""
+    if document is None:
+        found = bool(_SURROGATE.search(query)) or _has_surrogate(variables)
+        found = found or _has_surrogate(operation_name)
+    else:
+        # Only an escape can put one in a literal of an otherwise clean text.
+        found = "\\u" in query and any(
+            isinstance(node, StringValueNode) and _SURROGATE.search(node.value)
+            for node in _walk(document)
+        )
+    if not found:
+        return []
+    return [
+        limit_error(
+            "BAD_ARGUMENT",
+            "Text arguments must be valid Unicode (no lone surrogate such as U+D800).",
+        )
+    ]
+
+
+def _strings(value):
+    """Every string in a JSON value, keys included; iterative, as JSON may nest deep."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def _has_surrogate(value) -> bool:
+    return any(_SURROGATE.search(text) for text in _strings(value))
+
+
 def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+    return any("\x00" in text for text in _strings(value))
 
 
 def _walk(node):
