@@ -54,7 +54,7 @@ DEFAULT_LIMITS = {
     "MAX_COST": 50000,
     "LIST_SIZE_ESTIMATE": 10,
     "REQUEST_TIME_MS": 2000,
-    "DOCUMENT_CACHE_BYTES": 2 * 1024 * 1024,
+    "DOCUMENT_CACHE_BYTES": 256 * 1024,
 }
 
 # Arguments that bound how many items a list or connection returns.

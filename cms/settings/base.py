@@ -281,7 +281,7 @@ KIOSQUE_LIMITS = {
     # Server time one request may use, parsing to the last field resolved.
     "REQUEST_TIME_MS": env_int("KIOSQUE_REQUEST_TIME_MS", 2000),
     # Parsed-document cache per process, counted in bytes of query text (see docs/security.md).
-    "DOCUMENT_CACHE_BYTES": env_int("KIOSQUE_DOCUMENT_CACHE_BYTES", 2 * 1024 * 1024),
+    "DOCUMENT_CACHE_BYTES": env_int("KIOSQUE_DOCUMENT_CACHE_BYTES", 256 * 1024),
 }
 # Schema introspection and "did you mean" hints; production turns them off unless asked.
 KIOSQUE_GRAPHQL_INTROSPECTION = env_bool("KIOSQUE_GRAPHQL_INTROSPECTION", True)
