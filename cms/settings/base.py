@@ -246,8 +246,6 @@ KIOSQUE = {
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
     # Broad queries rank only their most recent matches; totalCount is estimated beyond.
     "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
-    # Age in seconds after which a preview token is refused.
-    "PREVIEW_TOKEN_MAX_AGE": env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600),
 }
 
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
