@@ -11,23 +11,16 @@ import re
 from unittest import mock
 
 import pytest
-from graphql import FieldNode, SelectionNode, parse, visit
+from graphql import FieldNode, parse, visit
 from graphql.language import Visitor
 from grapple.schema import schema
 from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
 
 from cms.graphql import documents, validation
 from cms.graphql.limits import get_limits, measure_document
+from tests.fragment_shapes import fan_out_chain, fragment_graphs, selections
 
 SCHEMA = schema.graphql_schema
-
-
-def fan_out_chain(k: int, end: str, fan: int = 2) -> str:
-    """k fragments, each spreading the next `fan` times; the last one holds `end`."""
-    spreads = " ".join(["...F{}"] * fan)
-    chain = [f"fragment F{i} on Query {{ {spreads.format(*[i + 1] * fan)} }}" for i in range(k)]
-    return "query Attack { ...F0 } " + " ".join(chain) + f" fragment F{k} on Query {{ {end} }}"
 
 
 SHAPES = {
@@ -41,19 +34,6 @@ SHAPES = {
         "too much data",
     ),
 }
-
-
-def selections(document) -> int:
-    """Fields, inline fragments and spreads written in the document."""
-    count = 0
-
-    class Count(Visitor):
-        def enter(self, node, *_args):
-            nonlocal count
-            count += isinstance(node, SelectionNode)
-
-    visit(document, Count())
-    return count
 
 
 @pytest.fixture(autouse=True)
@@ -141,36 +121,6 @@ def test_variables_inside_fragments_count_as_the_largest_page(gql, db):
 
 # Property: for any fragment graph, linear work; for acyclic ones, the same figures as the
 # document with every spread written out as an inline fragment. -----------------------------
-
-LEAVES = [
-    "__typename",
-    "sections { title }",
-    "home { title }",
-    "articles(first: 20) { edges { node { title } } }",
-    "a{i}: sections {{ slug }}",
-    "topics { name }",
-]
-
-
-@st.composite
-def fragment_graphs(draw):
-    count = draw(st.integers(1, 7))
-    bodies = []
-    for index in range(count):
-        items = []
-        for item in range(draw(st.integers(1, 5))):
-            kind = draw(st.integers(0, 9))
-            if kind < 5:
-                target = draw(st.integers(0, count))  # `count` names no fragment
-                items.append(f"...F{target}")
-            else:
-                leaf = draw(st.sampled_from(LEAVES))
-                items.append(leaf.format(i=f"{index}x{item}") if "{i}" in leaf else leaf)
-        bodies.append(" ".join(items))
-    roots = draw(st.lists(st.integers(0, count - 1), min_size=1, max_size=3))
-    operation = "query G { " + " ".join(f"...F{r}" for r in roots) + " }"
-    fragments = " ".join(f"fragment F{i} on Query {{ {b} }}" for i, b in enumerate(bodies))
-    return operation + " " + fragments, bodies, roots
 
 
 def written_out(bodies: list[str], roots: list[int], budget: int) -> str | None:
