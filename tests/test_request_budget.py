@@ -1,7 +1,7 @@
 """What one anonymous request may cost: server time, URL length, text it can send.
 
-The clock is faked (each read advances it), so the time budget is tested by counting, not by
-waiting on a shared machine."""
+The budget's clock (CPU time of the serving thread) is faked, each read advancing it, so it is
+tested by counting, not by waiting on a shared machine."""
 
 import base64
 import itertools
@@ -43,9 +43,9 @@ def codes(response) -> list[str]:
 
 @pytest.fixture
 def ticking_clock(monkeypatch):
-    """monotonic() advances 100 ms per read: 8 articles x 3 fields read it about 40 times."""
+    """The CPU clock advances 100 ms per read: 8 articles x 3 fields read it about 40 times."""
     ticks = itertools.count()
-    monkeypatch.setattr(limits.time, "monotonic", lambda: next(ticks) * 0.1)
+    monkeypatch.setattr(limits, "clock", lambda: next(ticks) * 0.1)
 
 
 def test_a_request_over_its_time_budget_gets_one_clear_error(client, newsroom, ticking_clock):
@@ -54,7 +54,7 @@ def test_a_request_over_its_time_budget_gets_one_clear_error(client, newsroom, t
     assert response.json() == {
         "errors": [
             {
-                "message": "The query took more than 2000 ms of server time; ask for less.",
+                "message": "The query took more than 2000 ms of CPU time; ask for less.",
                 "extensions": {"code": "REQUEST_TIME_EXCEEDED"},
             }
         ]
@@ -63,20 +63,23 @@ def test_a_request_over_its_time_budget_gets_one_clear_error(client, newsroom, t
 
 def test_the_same_request_within_its_budget_is_answered(client, newsroom, settings, monkeypatch):
     ticks = itertools.count()
-    monkeypatch.setattr(limits.time, "monotonic", lambda: next(ticks) * 0.1)
+    monkeypatch.setattr(limits, "clock", lambda: next(ticks) * 0.1)
     settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "REQUEST_TIME_MS": 60_000}
     response = post_raw(client, json.dumps({"query": LISTING}))
     assert response.status_code == 200
     assert len(response.json()["data"]["articles"]["edges"]) == 8
 
 
-def test_a_mutation_over_its_budget_writes_nothing(client, newsroom, ticking_clock, settings):
+def test_a_mutation_field_not_started_before_the_deadline_does_not_run(
+    client, newsroom, ticking_clock, settings
+):
     settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "REQUEST_TIME_MS": 0}
     mutation = (
         'mutation S { subscribeNewsletter(email: "lente@example.com", consent: true) { ok } }'
     )
     response = post_raw(client, json.dumps({"query": mutation}))
     assert codes(response) == ["REQUEST_TIME_EXCEEDED"]
+    assert response.json()["data"] == {"subscribeNewsletter": None}
     assert not Subscriber.objects.filter(email="lente@example.com").exists()
 
 

@@ -202,16 +202,16 @@ class SecureGraphQLMixin:
             ):
                 with transaction.atomic():
                     result = execute(schema, document, **options)
-                    if getattr(request, MUTATION_ERRORS_FLAG, False) is True or timed_out(
-                        result.errors or ()
-                    ):
+                    if getattr(request, MUTATION_ERRORS_FLAG, False) is True:
                         transaction.set_rollback(True)
             else:
                 result = execute(schema, document, **options)
         except Exception as error:  # masked by format_error, logged there
             return ExecutionResult(errors=[error])
-        if timed_out(result.errors or ()):
-            # Half an answer would be cached and trusted: the client gets the one error.
+        is_query = operation_ast is None or operation_ast.operation == OperationType.QUERY
+        if is_query and timed_out(result.errors or ()):
+            # Half an answer would be cached and trusted: the client gets the one error. A
+            # mutation keeps its partial answer: the fields that ran did write.
             return ExecutionResult(data=None, errors=[time_exceeded_error()])
         return result
 

@@ -276,7 +276,7 @@ KIOSQUE_LIMITS = {
     "MAX_FIELD_REPEATS": env_int("KIOSQUE_MAX_FIELD_REPEATS", 10),
     "MAX_COST": env_int("KIOSQUE_MAX_COST", 50000),
     "LIST_SIZE_ESTIMATE": env_int("KIOSQUE_LIST_SIZE_ESTIMATE", 10),
-    # Server time one request may use, parsing to the last field resolved.
+    # CPU time one request may use, parsing to the last field resolved (docs/security.md).
     "REQUEST_TIME_MS": env_int("KIOSQUE_REQUEST_TIME_MS", 2000),
     # Parsed-document cache per process, counted in bytes of query text (see docs/security.md).
     "DOCUMENT_CACHE_BYTES": env_int("KIOSQUE_DOCUMENT_CACHE_BYTES", 256 * 1024),
