@@ -17,13 +17,16 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 # Workers: WEB_CONCURRENCY as platforms set it; by default two per core, capped, since each
 # worker holds its own database connection and a copy of the app.
 workers = _int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
-# Threads per worker; above 1 gunicorn switches to the threaded worker, useful while requests
-# wait on the database.
-threads = _int("GUNICORN_THREADS", 2)
+# Threads per worker. One (the default) runs the sync worker, whose heartbeat stops while it
+# serves a request, so `timeout` kills a request that runs too long. Above 1 gunicorn switches
+# to the threaded worker, whose main thread keeps the heartbeat going whatever its request
+# threads do: `timeout` then never stops a request, and only the app's own time budget
+# (KIOSQUE_REQUEST_TIME_MS) applies. See docs/security.md.
+threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 wsgi_app = "cms.wsgi:application"
 
-# A request taking longer than this is killed and its worker restarted.
+# A request taking longer than this is killed and its worker restarted (sync worker only).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Connections kept open behind a load balancer; shorter than its idle timeout.
@@ -33,6 +36,9 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Headers too large to be genuine are refused before Django sees them.
 limit_request_field_size = 8190
+# gunicorn's largest request line (its own HTML 414 beyond it). The app refuses query strings
+# over KIOSQUE_MAX_URL_BYTES (8,000) with a JSON 414 first; keep that limit below this one.
+limit_request_line = 8190
 
 # Heartbeat files in memory, not on a container's overlay disk.
 _SHM = "/dev/shm"  # noqa: S108 (memory-backed, not a shared temp dir)

@@ -5,6 +5,33 @@ through Wagtail's expand_db_html)."""
 from django.apps import AppConfig
 
 
+def _unlink_non_public_pages(source: str) -> str:
+    """Turn links to draft, unpublished or restricted pages into bare <a>: Wagtail's own
+    expansion gives every page's URL, which would reveal unpublished slugs."""
+    from wagtail.models import Page
+    from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
+
+    if 'linktype="page"' not in source:
+        return source
+    ids = set()
+    for match in FIND_A_TAG.finditer(source):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit():
+            ids.add(int(attrs["id"]))
+    public = set()
+    if ids:
+        public_ids = Page.objects.live().public().filter(pk__in=ids).values_list("pk", flat=True)
+        public = {str(pk) for pk in public_ids}
+
+    def replace(match):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") == "page" and attrs.get("id") not in public:
+            return "<a>"
+        return match.group(0)
+
+    return FIND_A_TAG.sub(replace, source)
+
+
 class StockConfig(AppConfig):
     name = "bench"
     label = "bench_stock"
@@ -28,7 +55,15 @@ class StockConfig(AppConfig):
         models.ArticlePage.body_blocks = lambda self, info, **kw: list(self.body)
         types.rendition_for = lambda image, spec: image.get_rendition(spec)
 
+        from wagtail.rich_text import RichText, expand_db_html
+        from wagtail.rich_text.rewriters import FIND_EMBED_TAG
+
         def render(value, *, info=None):
-            return richtext.render_rich_text(value, info=None)
+            # What a plain project does: Wagtail's own expansion, one lookup per text.
+            if not value:
+                return ""
+            source = value.source if isinstance(value, RichText) else str(value)
+            source = FIND_EMBED_TAG.sub("", source)
+            return richtext.sanitise_html(expand_db_html(_unlink_non_public_pages(source)))
 
         blocks.render_rich_text = render

@@ -137,7 +137,15 @@ def _decode_redirect_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError
         updated_at.astimezone(UTC)  # OverflowError for a date the database cannot hold
         return updated_at, pk
-    except (ValueError, TypeError, OverflowError, UnicodeError, binascii.Error) as exc:
+    # RecursionError: a cursor of deeply nested JSON arrays.
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        UnicodeError,
+        RecursionError,
+        binascii.Error,
+    ) as exc:
         raise client_error(
             "BAD_CURSOR", "The cursor is not valid; start again without one."
         ) from exc

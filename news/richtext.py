@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.utils.html import escape
-from wagtail.models import Page
-from wagtail.rich_text import RichText, expand_db_html, features
+from wagtail.rich_text import RichText, features
 from wagtail.rich_text.rewriters import (
     FIND_A_TAG,
     FIND_EMBED_TAG,
@@ -84,7 +83,7 @@ def expand_links(source: str, page_urls: dict[int, str | None]) -> str:
     return rewriter(source)
 
 
-def render_rich_text(value: RichText | str | None, *, info=None) -> str:
+def render_rich_text(value: RichText | str | None, *, info) -> str:
     if value is None:
         return ""
     source = value.source if isinstance(value, RichText) else str(value)
@@ -93,37 +92,11 @@ def render_rich_text(value: RichText | str | None, *, info=None) -> str:
     # <embed> tags are dropped before expansion: their output (iframe, img) is stripped by the
     # sanitiser anyway, and expanding them would fetch oEmbed or render images mid-request.
     source = FIND_EMBED_TAG.sub("", source)
-    if info is None or getattr(info, "context", None) is None:
-        return sanitise_html(expand_db_html(_unlink_non_public_pages(source)))
     from news.selectors import page_urls_for_links
 
     # Filled for a whole batch of articles by prepare_articles; looked up here otherwise.
     urls = page_urls_for_links(page_link_ids(source), info)
     return sanitise_html(expand_links(source, urls))
-
-
-def _unlink_non_public_pages(source: str) -> str:
-    """Turn links to draft, unpublished or restricted pages into bare <a>: Wagtail's own
-    expansion gives every page's URL, which would reveal unpublished slugs."""
-    if 'linktype="page"' not in source:
-        return source
-    ids = set()
-    for match in FIND_A_TAG.finditer(source):
-        attrs = extract_attrs(match.group(1))
-        if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit():
-            ids.add(int(attrs["id"]))
-    public = set()
-    if ids:
-        public_ids = Page.objects.live().public().filter(pk__in=ids).values_list("pk", flat=True)
-        public = {str(pk) for pk in public_ids}
-
-    def replace(match):
-        attrs = extract_attrs(match.group(1))
-        if attrs.get("linktype") == "page" and attrs.get("id") not in public:
-            return "<a>"
-        return match.group(0)
-
-    return FIND_A_TAG.sub(replace, source)
 
 
 def plain_text(value: RichText | str | None) -> str:

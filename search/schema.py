@@ -53,7 +53,15 @@ def decode_cursor(cursor: str) -> int:
         if kind != "search" or not isinstance(position, int) or not 0 <= position < MAX_RESULTS:
             raise ValueError
         return position
-    except (ValueError, TypeError, UnicodeError, binascii.Error, json.JSONDecodeError) as exc:
+    # RecursionError: a cursor of deeply nested JSON arrays.
+    except (
+        ValueError,
+        TypeError,
+        UnicodeError,
+        RecursionError,
+        binascii.Error,
+        json.JSONDecodeError,
+    ) as exc:
         raise client_error(
             "BAD_CURSOR", "The cursor is not valid; start again without one."
         ) from exc

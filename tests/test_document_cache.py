@@ -53,3 +53,47 @@ def test_invalid_documents_keep_their_errors(gql):
     for _ in range(2):
         payload = gql.query("{ sections { ")
         assert payload["errors"][0]["message"].startswith("Syntax Error")
+
+
+def many_operations(seed: int, operations: int = 160) -> str:
+    """A valid document of about 4 KB: many small operations, like the reported attack."""
+    return " ".join(f"query Q{seed}x{i} {{ __typename }}" for i in range(operations))
+
+
+def test_the_cache_is_bounded_in_bytes_and_memory_stops_growing(settings):
+    import tracemalloc
+
+    from grapple.schema import schema
+
+    budget = 64 * 1024
+    settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "DOCUMENT_CACHE_BYTES": budget}
+    queries = [many_operations(seed) for seed in range(60)]  # about 3.5 times the budget
+    size = len(queries[0])
+    assert size * len(queries) > 3 * budget
+    tracemalloc.start()
+    try:
+        for query in queries[:20]:
+            assert documents.cached_document_for(schema.graphql_schema, query)[1] == []
+        full = tracemalloc.get_traced_memory()[0]
+        for query in queries[20:]:
+            assert documents.cached_document_for(schema.graphql_schema, query)[1] == []
+        later = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert documents.weight() <= budget
+    assert documents.weight() > budget - 2 * size  # filled, not emptied
+    # Three times the budget went through; what is held stayed the same.
+    assert later < full * 1.2
+
+
+def test_a_document_over_a_quarter_of_the_budget_is_not_kept(settings):
+    from grapple.schema import schema
+
+    settings.KIOSQUE_LIMITS = {**settings.KIOSQUE_LIMITS, "DOCUMENT_CACHE_BYTES": 8 * 1024}
+    large = many_operations(1, operations=100)  # about 2.5 KB
+    assert len(large) > 2 * 1024
+    assert documents.cached_document_for(schema.graphql_schema, large)[1] == []
+    assert documents.weight() == 0
+    small = "query Small { __typename }"
+    documents.cached_document_for(schema.graphql_schema, small)
+    assert documents.weight() == len(small)

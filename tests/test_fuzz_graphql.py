@@ -6,6 +6,9 @@ from a draft, unpublished, login- or password-restricted page (or one under a hi
 Generated argument values are mostly random, so arguments that look pages up (slug, id,
 urlPath, section, topic, after) are often swapped for the hidden pages' own values.
 
+A second run sends fragment graphs: fan-out chains ending in unknown or cyclic spreads or real
+fields, and generated graphs; each must be answered cleanly after linear work.
+
 KIOSQUE_FUZZ_EXAMPLES sets the number of queries (500 by default; `make fuzz` runs 5,000).
 """
 
@@ -20,6 +23,7 @@ from graphql import (
     IntValueNode,
     StringValueNode,
     Visitor,
+    parse,
     print_ast,
     visit,
 )
@@ -28,7 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, queries
 
+from cms.graphql.limits import measure_document
 from news.schema import encode_cursor
+from tests.fragment_shapes import fan_out_chains, fragment_graphs, selections
 from tests.security_tree import HIDDEN_MARKERS, build_leak_tree
 
 EXAMPLES = int(os.environ.get("KIOSQUE_FUZZ_EXAMPLES", "500"))
@@ -124,3 +130,26 @@ def test_generated_queries_never_fail_or_leak(client, tree):
     run()
     # The run must exercise resolvers, not only refusals.
     assert seen["data"] >= EXAMPLES // 5, seen
+
+
+FRAGMENT_DOCUMENTS = st.one_of(fan_out_chains(), fragment_graphs().map(lambda graph: graph[0]))
+
+
+@pytest.mark.django_db
+def test_fragment_graphs_are_answered_cleanly_after_linear_work(client, tree):
+    @settings(
+        max_examples=max(50, EXAMPLES // 5),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(query=FRAGMENT_DOCUMENTS)
+    def run(query):
+        document = parse(query)
+        assert measure_document(GRAPHQL_SCHEMA, document).work <= 4 * selections(document)
+        response = client.post(
+            "/graphql/", data=json.dumps({"query": query}), content_type="application/json"
+        )
+        check_response(response)
+
+    run()

@@ -138,3 +138,26 @@ def test_registry_command_rejects_bad_documents(registry_file, tmp_path):
     with pytest.raises(CommandError):
         call_command("register_persisted_queries", str(tmp_path / "missing.graphql"))
     assert not registry_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("{ articles(first: 5) { edges { node { title } } ", "GRAPHQL_PARSE_FAILED"),
+        ("query Bad { articles { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("query Deep { ...F0 } fragment F0 on Query { ...Nope }", "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "query Costly { " + " ".join(f"a{i}: __typename" for i in range(40)) + " }",
+            "MAX_ALIASES_EXCEEDED",
+        ),
+    ],
+)
+def test_only_queries_that_parse_validate_and_fit_the_limits_are_registered(
+    client, site, registry_file, text, code
+):
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    sent = get(client, query=text, extensions=ext(digest))
+    assert code in [error["extensions"]["code"] for error in sent.json()["errors"]]
+    assert get(client, extensions=ext(digest)).json()["errors"][0]["message"] == (
+        "PersistedQueryNotFound"
+    )

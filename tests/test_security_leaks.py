@@ -286,11 +286,10 @@ def test_every_argument_is_a_plain_scalar_with_no_model_lookups():
 def test_expired_preview_tokens_reveal_nothing(gql, tree, settings, monkeypatch):
     """Stock grapple resolved `page(token:)` from a preview token signed without a max age.
 
-    Previews are the delivery work's; until then no field takes a token. Whatever field does
-    later must refuse a token older than KIOSQUE["PREVIEW_TOKEN_MAX_AGE"].
+    Kiosque's own preview fields refuse a token older than KIOSQUE_PREVIEW_TOKEN_MAX_AGE.
     """
     draft = tree.pages["draft"]
-    max_age = settings.KIOSQUE.get("PREVIEW_TOKEN_MAX_AGE", 3600)
+    max_age = settings.KIOSQUE_PREVIEW_TOKEN_MAX_AGE
     signer = signing.TimestampSigner(salt="headlesspreview.token")
     real_time = time.time
     monkeypatch.setattr(signing.time, "time", lambda: real_time() - 2 * max_age)

@@ -2,9 +2,15 @@
 
 - `count_tokens` is a regex pass (C speed) that refuses oversized documents before the
   pure-Python lexer and parser see them.
-- `QueryLimitsRule` measures each operation through its fragments: field depth, aliases,
-  repeats of one response name in a selection set (graphql-core's overlapping-fields rule is
-  quadratic in them), and an estimated cost that multiplies nested list sizes.
+- `check_document` first resolves the fragment graph (unknown spreads, cycles and over-long
+  chains are refused before anything is expanded), then measures each operation: field
+  depth, aliases, repeats of one response name in a selection set (graphql-core's
+  overlapping-fields rule is quadratic in them), and an estimated cost that multiplies
+  nested list sizes.
+
+Each fragment is measured once per context it is spread in and the result reused, so the
+work is linear in the document's size whatever its spreads fan out to (`Measurement.work`
+counts it; tests hold it to that).
 
 Limits live in `settings.KIOSQUE_LIMITS`; see docs/security.md.
 """
@@ -12,36 +18,44 @@ Limits live in `settings.KIOSQUE_LIMITS`; see docs/security.md.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
+from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
 
 from django.conf import settings
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    Node,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
+    TypeMetaFieldDef,
     VariableNode,
     get_named_type,
     get_nullable_type,
     is_abstract_type,
     is_list_type,
 )
-from graphql.language.visitor import SKIP
-from graphql.validation import ValidationRule
+from graphql.execution import ExecutionContext
+from graphql.execution.execute import get_field_def
 
 DEFAULT_LIMITS = {
     "MAX_BODY_BYTES": 64 * 1024,
+    "MAX_URL_BYTES": 8000,
     "MAX_TOKENS": 5000,
     "MAX_DEPTH": 10,
     "MAX_ALIASES": 30,
     "MAX_FIELD_REPEATS": 10,
     "MAX_COST": 50000,
     "LIST_SIZE_ESTIMATE": 10,
+    "REQUEST_TIME_MS": 2000,
+    "DOCUMENT_CACHE_BYTES": 256 * 1024,
 }
 
 # Arguments that bound how many items a list or connection returns.
@@ -54,6 +68,10 @@ INTROSPECTION_COST = 1000
 INTROSPECTION_MAX_DEPTH = 20
 # Fragments nested deeper than this are refused outright (legit queries nest a few).
 MAX_FRAGMENT_NESTING = 50
+# Counts saturate here: fan-out could otherwise build integers of any size.
+SATURATED = 10**15
+
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
 
 def get_limits() -> dict[str, int]:
@@ -87,137 +105,204 @@ def limit_error(code: str, message: str, nodes=None) -> GraphQLError:
     return GraphQLError(message, nodes, extensions={"code": code})
 
 
-class _Measure:
-    """Walks one operation through its fragments and records what the limits look at."""
+def _add(a: int, b: int) -> int:
+    return min(a + b, SATURATED)
 
-    def __init__(self, schema, operation: OperationDefinitionNode, get_fragment, limits):
+
+def _mul(a: int, b: int) -> int:
+    return min(a * b, SATURATED)
+
+
+@dataclass
+class _Summary:
+    """What one selection set contributes, wherever it is spread.
+
+    Its cost is `cost + cost_per_pending * p`, where p is the `first` of the connection
+    above it (or the list estimate): a fragment is measured once and priced per site."""
+
+    cost: int = 0
+    cost_per_pending: int = 0
+    depth: int = 0  # deepest field below, outside introspection
+    introspection_depth: int = 0  # deepest nesting inside `__schema` / `__type`
+    aliases: int = 0
+    repeats: int = 0
+    names: Counter = field(default_factory=Counter)  # top-level response names
+    invalid: bool = False  # an unknown field or type: the spec rules will say which
+
+
+@dataclass
+class Measurement:
+    """The figures of one operation, as the limits see them."""
+
+    operation: OperationDefinitionNode
+    cost: int
+    depth: int
+    introspection_depth: int
+    aliases: int
+    repeats: int
+    too_complex: bool
+    invalid: bool
+
+
+class _Aborted(Exception):
+    """Enough is known to refuse the document: walking on would only cost time."""
+
+
+class _Measure:
+    """Measures the operations of one document, each fragment once (twice at most: inside
+    and outside introspection), so the work is linear in the document's size."""
+
+    def __init__(self, schema, fragments: dict[str, FragmentDefinitionNode], limits):
         self.schema = schema
-        self.get_fragment = get_fragment
+        self.fragments = fragments
         self.limits = limits
-        self.max_depth = limits["MAX_DEPTH"]
         self.list_estimate = max(1, limits["LIST_SIZE_ESTIMATE"])
         self.max_size = max_page_size()
-        # Field visits are bounded so that fragment fan-out cannot make the walk itself slow.
-        self.max_visits = 2 * limits["MAX_COST"] + 1000
-        self.variable_defaults = {
-            definition.variable.name.value: definition.default_value
-            for definition in operation.variable_definitions or ()
-        }
-        self.depth = 0
-        self.aliases = 0
-        self.repeats = 0
-        self.visits = 0
-        self.too_complex = False
+        self.memo: dict[tuple[str, bool], _Summary] = {}
+        self.variable_defaults: dict = {}
+        self.aliases_seen = 0
+        # Selections visited: tests hold it to a small multiple of the document's size.
+        self.work = 0
+
+    def price(self, summary: _Summary, pending: int | None) -> int:
+        per_item = self.list_estimate if pending is None else pending
+        return _add(summary.cost, _mul(summary.cost_per_pending, per_item))
 
     # Cost model: each field resolved counts 1 per time it may run; a list multiplies its
     # sub-selection by its `first`/`limit` (or the connection's), else by the estimate.
     # Type-conditioned fragments on an abstract type are alternatives: the dearest counts.
-    def selection_set(self, node, parent_type, depth, mult, pending, stack, names) -> int:
-        shared = 0
-        alternatives: dict[str, int] = {}
+    def selection_set(self, node, parent_type, introspection: bool) -> _Summary:
+        out = _Summary()
+        alternatives: dict[str, _Summary] = {}
         for selection in node.selections:
-            if self.too_complex:
-                return shared
+            self.work += 1
             if isinstance(selection, FieldNode):
-                shared += self.field(selection, parent_type, depth, mult, pending, stack, names)
+                sub = self.field(selection, parent_type, introspection)
+                self._merge(out, sub, shared=True)
                 continue
             if isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                sub, inner_stack = selection.selection_set, stack
+                type_name = condition.name.value if condition else None
+                inner_type = self._type(type_name, parent_type)
+                sub = self.selection_set(selection.selection_set, inner_type, introspection)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.get_fragment(name)
-                if fragment is None or name in stack:
-                    continue  # unknown fragments and cycles are reported by the spec rules
-                if len(stack) >= MAX_FRAGMENT_NESTING:
-                    self.too_complex = True
-                    return shared
-                condition = fragment.type_condition
-                sub, inner_stack = fragment.selection_set, (*stack, name)
+                sub = self.fragment(selection.name.value, introspection)
+                type_name = self.fragments[selection.name.value].type_condition.name.value
             else:  # pragma: no cover - the AST has no other selection kinds
                 continue
-            type_name = condition.name.value if condition else None
-            inner_type = self.schema.get_type(type_name) if type_name else parent_type
-            cost = self.selection_set(
-                sub, inner_type or parent_type, depth, mult, pending, inner_stack, names
-            )
+            if type_name is not None and self.schema.get_type(type_name) is None:
+                out.invalid = True
             narrows = (
                 type_name is not None
                 and parent_type is not None
                 and is_abstract_type(parent_type)
                 and type_name != parent_type.name
             )
+            self._merge(out, sub, shared=not narrows)
             if narrows:
-                alternatives[type_name] = alternatives.get(type_name, 0) + cost
-                continue
-            shared += cost
-        return shared + max(alternatives.values(), default=0)
+                best = alternatives.setdefault(type_name, _Summary())
+                best.cost = _add(best.cost, sub.cost)
+                best.cost_per_pending = _add(best.cost_per_pending, sub.cost_per_pending)
+        # Dearest alternative, bounded above per part (pending is priced later).
+        out.cost = _add(out.cost, max((a.cost for a in alternatives.values()), default=0))
+        out.cost_per_pending = _add(
+            out.cost_per_pending,
+            max((a.cost_per_pending for a in alternatives.values()), default=0),
+        )
+        return out
 
-    def field(self, node: FieldNode, parent_type, depth, mult, pending, stack, names) -> int:
-        self.visits += 1
-        if self.visits > self.max_visits:
-            self.too_complex = True
-            return 0
+    def fragment(self, name: str, introspection: bool) -> _Summary:
+        key = (name, introspection)
+        found = self.memo.get(key)
+        if found is None:
+            definition = self.fragments[name]  # every spread was resolved before the walk
+            inner_type = self.schema.get_type(definition.type_condition.name.value)
+            # A fragment serves every operation: its variable sizes count as the largest.
+            defaults, self.variable_defaults = self.variable_defaults, {}
+            try:
+                found = self.selection_set(definition.selection_set, inner_type, introspection)
+            finally:
+                self.variable_defaults = defaults
+            self.memo[key] = found
+        return found
+
+    def _merge(self, out: _Summary, sub: _Summary, *, shared: bool) -> None:
+        if shared:
+            out.cost = _add(out.cost, sub.cost)
+            out.cost_per_pending = _add(out.cost_per_pending, sub.cost_per_pending)
+        out.depth = max(out.depth, sub.depth)
+        out.introspection_depth = max(out.introspection_depth, sub.introspection_depth)
+        out.invalid |= sub.invalid
+        out.aliases = _add(out.aliases, sub.aliases)
+        out.repeats = max(out.repeats, sub.repeats)
+        if out.aliases > self.limits["MAX_ALIASES"]:
+            return  # refused anyway: no need to keep names that aliases could multiply
+        for name, count in sub.names.items():
+            out.names[name] = _add(out.names[name], count)
+            out.repeats = max(out.repeats, out.names[name])
+
+    def _type(self, type_name: str | None, parent_type):
+        return self.schema.get_type(type_name) if type_name else parent_type
+
+    def field(self, node: FieldNode, parent_type, introspection: bool) -> _Summary:
         name = node.name.value
+        out = _Summary(repeats=1)
         if node.alias is not None:
-            self.aliases += 1
-        response_name = node.alias.value if node.alias is not None else name
-        names[response_name] += 1
-        self.repeats = max(self.repeats, names[response_name])
+            out.aliases = 1
+            self.aliases_seen += 1
+            if self.aliases_seen > self.limits["MAX_ALIASES"]:
+                raise _Aborted  # as many aliases as that, even without any fan-out
         if name == "__typename":
-            return 0
-        # Introspection subtrees are walked at negative depths: they have a limit of their
-        # own (the type references of GraphiQL's query nest about 12 levels).
-        introspection = name.startswith("__") or depth < 0
-        if introspection:
-            field_depth = min(depth, 0) - 1
-            if -field_depth > INTROSPECTION_MAX_DEPTH:
-                self.depth = max(self.depth, self.max_depth + 1)
-                return mult
-        else:
-            field_depth = depth + 1
-            self.depth = max(self.depth, field_depth)
-        if node.selection_set is None:
-            return mult
-        if field_depth > self.max_depth:
-            return mult  # already over the limit: no need to look deeper
+            out.names[name if node.alias is None else node.alias.value] = 1
+            return out
+        # Introspection subtrees have a depth limit of their own (the type references of
+        # GraphiQL's query nest about 12 levels); the main limit does not count them.
+        introspection = introspection or name.startswith("__")
         field_def = self._field_def(parent_type, name)
+        if field_def is None:
+            # Not in the schema: the spec rules will refuse it, so only its subtree's
+            # fan-out matters here. Unknown names are not kept (they are unbounded).
+            out.invalid = True
+        else:
+            out.names[name if node.alias is None else node.alias.value] = 1
+        out.cost = 1
+        if introspection:
+            out.introspection_depth = 1
+        else:
+            out.depth = 1
+        if node.selection_set is None:
+            return out
         field_type = field_def.type if field_def is not None else None
         size = self._size_argument(node, field_def)
-        child_mult, child_pending = mult, None
+        child_type = get_named_type(field_type) if field_type is not None else None
+        sub = self.selection_set(node.selection_set, child_type, introspection)
+        out.invalid |= sub.invalid
+        out.aliases = _add(out.aliases, sub.aliases)
+        out.repeats = max(out.repeats, sub.repeats)
         if introspection:
+            out.introspection_depth = 1 + sub.introspection_depth
             # Schema data is in memory and bounded by the schema's size: lists count once,
             # and each whole-schema read has a flat price instead.
-            if name == "__schema":
-                mult += INTROSPECTION_COST
-        elif field_type is not None and is_list_type(get_nullable_type(field_type)):
-            if size is not None:
-                child_mult *= size
-            elif pending is not None and name in CONNECTION_LISTS:
-                child_mult *= pending
-            else:
-                child_mult *= self.list_estimate
-        elif size is not None:
-            child_pending = size
-        child_type = get_named_type(field_type) if field_type is not None else None
-        return mult + self.selection_set(
-            node.selection_set,
-            child_type,
-            field_depth,
-            child_mult,
-            child_pending,
-            stack,
-            Counter(),
-        )
+            out.cost = _add(1 + INTROSPECTION_COST * (name == "__schema"), self.price(sub, None))
+            return out
+        out.depth = 1 + sub.depth
+        out.introspection_depth = sub.introspection_depth
+        is_list = field_type is not None and is_list_type(get_nullable_type(field_type))
+        if is_list and size is None and name in CONNECTION_LISTS:
+            # Sized by the connection above: priced where that size is known.
+            out.cost_per_pending = self.price(sub, None)
+            return out
+        if is_list:
+            sub_cost = _mul(size or self.list_estimate, self.price(sub, None))
+        else:
+            sub_cost = self.price(sub, size)
+        out.cost = _add(1, sub_cost)
+        return out
 
     def _field_def(self, parent_type, name):
         if name == "__schema":
-            from graphql import SchemaMetaFieldDef
-
             return SchemaMetaFieldDef
         if name == "__type":
-            from graphql import TypeMetaFieldDef
-
             return TypeMetaFieldDef
         fields = getattr(parent_type, "fields", None)
         return fields.get(name) if fields else None
@@ -247,47 +332,159 @@ class _Measure:
     def _clamp(self, value: int) -> int:
         return min(max(value, 1), self.max_size)
 
+    def operation(self, operation: OperationDefinitionNode, too_complex: bool) -> Measurement:
+        self.variable_defaults = {
+            definition.variable.name.value: definition.default_value
+            for definition in operation.variable_definitions or ()
+        }
+        root_type = self.schema.get_root_type(operation.operation)
+        summary = _Summary()
+        self.aliases_seen = 0
+        if not too_complex:
+            try:
+                summary = self.selection_set(operation.selection_set, root_type, False)
+            except RecursionError:  # fields nested thousands deep: refuse, do not crash
+                too_complex = True
+            except _Aborted:
+                summary = _Summary(aliases=self.aliases_seen)
+        return Measurement(
+            operation=operation,
+            cost=self.price(summary, None),
+            depth=summary.depth,
+            introspection_depth=summary.introspection_depth,
+            aliases=summary.aliases,
+            repeats=summary.repeats,
+            too_complex=too_complex,
+            invalid=summary.invalid,
+        )
 
-def check_operation(schema, operation: OperationDefinitionNode, get_fragment, limits=None):
-    """The limit errors of one operation (an empty list when it is within every limit)."""
+
+# The fragment graph -----------------------------------------------------------------------
+
+
+def _spreads(node: Node) -> tuple[list[FragmentSpreadNode], int]:
+    """Every fragment spread inside `node`, however deep, without following any, and the
+    number of selections looked at."""
+    found, seen = [], 0
+    stack = [node.selection_set]
+    while stack:
+        selection_set = stack.pop()
+        for selection in selection_set.selections:
+            seen += 1
+            if isinstance(selection, FragmentSpreadNode):
+                found.append(selection)
+            elif selection.selection_set is not None:
+                stack.append(selection.selection_set)
+    return found, seen
+
+
+@dataclass
+class DocumentMeasure:
+    measurements: list[Measurement]
+    errors: list[GraphQLError]  # unknown spreads and cycles: nothing was measured
+    work: int  # selections visited, graph pass and measure together
+
+
+def measure_document(schema, document: DocumentNode, limits=None) -> DocumentMeasure:
+    """Resolve the fragment graph, then measure every operation.
+
+    The graph pass lists each definition's spreads once and walks the graph once
+    (iteratively, so a long chain cannot exhaust the stack); unknown spreads and cycles are
+    refused there, before anything is expanded."""
     limits = limits or get_limits()
-    root_type = schema.get_root_type(operation.operation)
-    measure = _Measure(schema, operation, get_fragment, limits)
-    try:
-        cost = measure.selection_set(operation.selection_set, root_type, 0, 1, None, (), Counter())
-    except RecursionError:  # only with limits configured far beyond their defaults
-        measure.too_complex, cost = True, 0
-    return _violations(measure, cost, limits, operation)
-
-
-def check_document(schema, document) -> list[GraphQLError]:
-    """Limit errors for every operation of a parsed document, without a validation pass."""
-    limits = get_limits()
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    errors = []
-    for definition in document.definitions:
+    definitions = [
+        d
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode | OperationDefinitionNode)
+    ]
+    spreads, work = {}, 0
+    for definition in definitions:
+        spreads[id(definition)], seen = _spreads(definition)
+        work += seen
+    errors = [
+        limit_error(VALIDATION_FAILED, f"Unknown fragment '{s.name.value}'.", s)
+        for d in definitions
+        for s in spreads[id(d)]
+        if s.name.value not in fragments
+    ]
+    # Colour walk: 1 = on the current path, 2 = done. `height` is the longest chain below.
+    colour: dict[str, int] = {}
+    height: dict[str, int] = {}
+    looped: set[str] = set()
+    for start in fragments:
+        if start in colour:
+            continue
+        colour[start] = 1
+        stack = [(start, iter(spreads[id(fragments[start])]))]
+        while stack:
+            name, children = stack[-1]
+            for spread in children:
+                work += 1
+                child = spread.name.value
+                if child not in fragments:
+                    continue
+                if colour.get(child) == 1:
+                    if child in looped:
+                        continue
+                    looped.add(child)
+                    errors.append(
+                        limit_error(
+                            VALIDATION_FAILED,
+                            f"Cannot spread fragment '{child}' within itself.",
+                            spread,
+                        )
+                    )
+                    continue
+                if child not in colour:
+                    colour[child] = 1
+                    stack.append((child, iter(spreads[id(fragments[child])])))
+                    break
+            else:
+                stack.pop()
+                colour[name] = 2
+                height[name] = max(
+                    (
+                        height.get(s.name.value, 0) + 1  # absent: a cycle, reported above
+                        for s in spreads[id(fragments[name])]
+                        if s.name.value in fragments
+                    ),
+                    default=0,
+                )
+    if errors:
+        return DocumentMeasure([], errors, work)
+    measure = _Measure(schema, fragments, limits)
+    measurements = []
+    for definition in definitions:
         if isinstance(definition, OperationDefinitionNode):
-            errors += check_operation(schema, definition, fragments.get, limits)
-    return errors
+            too_deep = any(
+                height[s.name.value] + 1 > MAX_FRAGMENT_NESTING for s in spreads[id(definition)]
+            )
+            measurements.append(measure.operation(definition, too_deep))
+    return DocumentMeasure(measurements, [], work + measure.work)
 
 
-class QueryLimitsRule(ValidationRule):
-    """The same limits as a graphql-core validation rule, for `validate(..., rules)` users."""
+def check_document(schema, document: DocumentNode) -> tuple[list[GraphQLError], bool]:
+    """(graph and limit errors, whether the document names something the schema lacks),
+    without a validation pass. No errors: the document is within every limit."""
+    limits = get_limits()
+    measured = measure_document(schema, document, limits)
+    errors = list(measured.errors)
+    for measurement in measured.measurements:
+        errors += _violations(measurement, limits)
+    return errors, any(m.invalid for m in measured.measurements)
 
-    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any):
-        for error in check_operation(self.context.schema, node, self.context.get_fragment):
-            self.report_error(error)
-        return SKIP
 
-    def enter_fragment_definition(self, *_args: Any):
-        return SKIP  # measured where they are spread
-
-
-def _violations(measure: _Measure, cost: int, limits, node) -> list[GraphQLError]:
+def _violations(measured: Measurement, limits) -> list[GraphQLError]:
     errors = []
-    if measure.depth > limits["MAX_DEPTH"]:
+    node = measured.operation
+    too_deep = (
+        measured.depth > limits["MAX_DEPTH"]
+        or measured.introspection_depth > INTROSPECTION_MAX_DEPTH
+    )
+    if too_deep:
         errors.append(
             limit_error(
                 "MAX_DEPTH_EXCEEDED",
@@ -295,7 +492,7 @@ def _violations(measure: _Measure, cost: int, limits, node) -> list[GraphQLError
                 node,
             )
         )
-    if measure.aliases > limits["MAX_ALIASES"]:
+    if measured.aliases > limits["MAX_ALIASES"]:
         errors.append(
             limit_error(
                 "MAX_ALIASES_EXCEEDED",
@@ -303,7 +500,7 @@ def _violations(measure: _Measure, cost: int, limits, node) -> list[GraphQLError
                 node,
             )
         )
-    if measure.repeats > limits["MAX_FIELD_REPEATS"]:
+    if measured.repeats > limits["MAX_FIELD_REPEATS"]:
         errors.append(
             limit_error(
                 "MAX_FIELD_REPEATS_EXCEEDED",
@@ -312,7 +509,7 @@ def _violations(measure: _Measure, cost: int, limits, node) -> list[GraphQLError
                 node,
             )
         )
-    if measure.too_complex or cost > limits["MAX_COST"]:
+    if measured.too_complex or measured.cost > limits["MAX_COST"]:
         errors.append(
             limit_error(
                 "QUERY_COST_EXCEEDED",
@@ -324,29 +521,68 @@ def _violations(measure: _Measure, cost: int, limits, node) -> list[GraphQLError
     return errors
 
 
-def operation_cost(schema, document, operation_name: str | None = None) -> int:
-    """The estimated cost of one operation of a parsed document (used by tests and docs)."""
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    for definition in document.definitions:
-        if not isinstance(definition, OperationDefinitionNode):
-            continue
-        if operation_name and (definition.name is None or definition.name.value != operation_name):
-            continue
-        measure = _Measure(schema, definition, fragments.get, get_limits())
-        root_type = schema.get_root_type(definition.operation)
-        return measure.selection_set(
-            definition.selection_set, root_type, 0, 1, None, (), Counter()
+# Time budget --------------------------------------------------------------------------------
+
+TIME_EXCEEDED = "REQUEST_TIME_EXCEEDED"
+
+
+# CPU time of the serving thread: what a request takes from the worker, whatever the load of
+# the machine. Waiting on the database is not counted: PostgreSQL's statement_timeout and
+# gunicorn's timeout bound that.
+clock = time.thread_time
+
+
+def deadline() -> float:
+    """The `clock()` reading by which a request started now must be done."""
+    return clock() + get_limits()["REQUEST_TIME_MS"] / 1000
+
+
+def time_exceeded_error() -> GraphQLError:
+    limit = get_limits()["REQUEST_TIME_MS"]
+    return limit_error(
+        TIME_EXCEEDED, f"The query took more than {limit} ms of CPU time; ask for less."
+    )
+
+
+DEADLINE_ATTRIBUTE = "kiosque_deadline"
+
+
+class DeadlineExecutionContext(ExecutionContext):
+    """Stops resolving fields once the request's deadline (an attribute of the context, the
+    request) has passed.
+
+    The limits bound what a document may ask; this bounds what it costs whatever the data.
+    The check is one clock read per field. A field not started gets the error in its place
+    (a mutation's answer then says which fields ran); the view answers a query with the one
+    error instead (`timed_out`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = getattr(self.context_value, DEADLINE_ATTRIBUTE, float("inf"))
+
+    def execute_field(self, parent_type, source, field_nodes, path):
+        if clock() <= self.deadline:
+            return super().execute_field(parent_type, source, field_nodes, path)
+        field_def = get_field_def(self.schema, parent_type, field_nodes[0])
+        error = time_exceeded_error()
+        located = GraphQLError(
+            error.message, field_nodes, path=path.as_list(), extensions=error.extensions
         )
-    raise ValueError("No such operation.")
+        self.handle_field_error(located, field_def.type, path)
+        return None
+
+
+def timed_out(errors) -> bool:
+    return any((getattr(e, "extensions", None) or {}).get("code") == TIME_EXCEEDED for e in errors)
 
 
 __all__ = [
     "DEFAULT_LIMITS",
-    "QueryLimitsRule",
+    "DeadlineExecutionContext",
+    "DocumentMeasure",
+    "Measurement",
     "check_document",
     "count_tokens",
     "get_limits",
-    "operation_cost",
+    "measure_document",
 ]

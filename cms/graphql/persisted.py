@@ -5,7 +5,8 @@ A client sends `extensions={"persistedQuery":{"version":1,"sha256Hash":H}}` with
 and the client sends the query again with its hash, which registers it (the hash is checked).
 
 Registered queries live in Django's cache (Redis in production): losing them only costs one
-round trip, which APQ clients handle by themselves, so no table is needed. Queries that must
+round trip, which APQ clients handle by themselves, so no table is needed. Only a query
+that parses, passes the limits and validates is registered. Queries that must
 survive anything go in the committed registry file (`persisted_queries.json`, filled by
 `manage.py register_persisted_queries`). With KIOSQUE_PERSISTED_QUERIES_ONLY=true the API
 answers only the queries of that file, by hash or by text.
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
 
+from cms.graphql.documents import cached_document_for
 from cms.graphql.security import RequestError, check_request_size, decoded_body, json_loads
 
 logger = logging.getLogger(__name__)
@@ -76,6 +78,15 @@ def lookup(digest: str) -> str | None:
     except Exception as exc:  # noqa: BLE001 - a cache outage only means "not found"
         logger.warning("Persisted query lookup failed: %s", exc)
         return None
+
+
+def registrable(query: str) -> bool:
+    """Whether `query` parses, passes the limits and validates: only such text is stored, so
+    a hash cannot be made to keep garbage (or an attack) for the cache's 30 days."""
+    from graphene_django.settings import graphene_settings
+
+    _document, errors = cached_document_for(graphene_settings.SCHEMA.graphql_schema, query)
+    return not errors
 
 
 def store(digest: str, query: str) -> None:
@@ -184,6 +195,6 @@ def handle(request, build):
             return _error(
                 "Only registered queries are accepted here.", "PERSISTED_QUERY_NOT_ALLOWED", 400
             )
-    else:
+    elif registrable(query):
         store(digest, query)
-    return build()
+    return build()  # an invalid query gets its errors as usual

@@ -21,8 +21,15 @@ from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 from cms.graphql import preflight
 from cms.graphql.documents import cached_document_for
 from cms.graphql.errors import format_error
-from cms.graphql.limits import get_limits
-from cms.graphql.validation import nul_errors, suggestions_enabled
+from cms.graphql.limits import (
+    DEADLINE_ATTRIBUTE,
+    DeadlineExecutionContext,
+    deadline,
+    get_limits,
+    time_exceeded_error,
+    timed_out,
+)
+from cms.graphql.validation import nul_errors, suggestions_enabled, surrogate_errors
 
 JSON = "application/json"
 FORM_TYPES = ("application/x-www-form-urlencoded",)
@@ -50,9 +57,13 @@ def json_loads(text):
 
 
 def check_request_size(request) -> None:
-    limit = get_limits()["MAX_BODY_BYTES"]
-    if len(request.META.get("QUERY_STRING", "")) > limit:
-        raise RequestError(414, "REQUEST_TOO_LARGE", f"The URL is too long (limit {limit} bytes).")
+    limits = get_limits()
+    url_limit = limits["MAX_URL_BYTES"]
+    if len(request.META.get("QUERY_STRING", "")) > url_limit:
+        raise RequestError(
+            414, "REQUEST_TOO_LARGE", f"The URL is too long (limit {url_limit} bytes)."
+        )
+    limit = limits["MAX_BODY_BYTES"]
     raw_length = request.META.get("CONTENT_LENGTH") or "0"
     try:
         length = int(raw_length)
@@ -140,11 +151,18 @@ class SecureGraphQLMixin:
             if show_graphiql:
                 return None
             raise _bad_request("Must provide query string.")
+        setattr(request, DEADLINE_ATTRIBUTE, deadline())
+        errors = surrogate_errors(query, variables, operation_name)
+        if errors:
+            return ExecutionResult(data=None, errors=errors)
         schema = self.schema.graphql_schema
         document, errors = cached_document_for(schema, query)
         if errors:
             return ExecutionResult(data=None, errors=errors)
         operation_ast = get_operation_ast(document, operation_name)
+        errors = surrogate_errors(query, None, None, document)
+        if errors:
+            return ExecutionResult(data=None, errors=errors)
         if operation_ast is None or operation_ast.operation == OperationType.QUERY:
             # Query arguments are database lookups; mutations validate their own input.
             errors = nul_errors(query, document, variables)
@@ -173,8 +191,9 @@ class SecureGraphQLMixin:
             "middleware": self.get_middleware(request),
             "hide_suggestions": not suggestions_enabled(),
         }
-        if self.execution_context_class:
-            options["execution_context_class"] = self.execution_context_class
+        options["execution_context_class"] = (
+            self.execution_context_class or DeadlineExecutionContext
+        )
         try:
             if (
                 operation_ast is not None
@@ -188,9 +207,15 @@ class SecureGraphQLMixin:
                     result = execute(schema, document, **options)
                     if getattr(request, MUTATION_ERRORS_FLAG, False) is True:
                         transaction.set_rollback(True)
-                return result
-            return execute(schema, document, **options)
+            else:
+                result = execute(schema, document, **options)
         except Exception as error:  # masked by format_error, logged there
             return ExecutionResult(errors=[error])
+        is_query = operation_ast is None or operation_ast.operation == OperationType.QUERY
+        if is_query and timed_out(result.errors or ()):
+            # Half an answer would be cached and trusted: the client gets the one error. A
+            # mutation keeps its partial answer: the fields that ran did write.
+            return ExecutionResult(data=None, errors=[time_exceeded_error()])
+        return result
 
     format_error = staticmethod(format_error)

@@ -292,8 +292,6 @@ KIOSQUE = {
     # already stored (or promoted) count. run_worker drops daily hits older than
     # WAGTAILSEARCH_HITS_MAX_AGE (Wagtail's default: 7 days) once a day.
     "SEARCH_STATS_MAX_QUERIES": env_int("KIOSQUE_SEARCH_STATS_MAX_QUERIES", 2000),
-    # Age in seconds after which a preview token is refused.
-    "PREVIEW_TOKEN_MAX_AGE": env_int("KIOSQUE_PREVIEW_TOKEN_MAX_AGE", 3600),
 }
 
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
@@ -321,12 +319,18 @@ if KIOSQUE["SEARCH_BACKEND"] in {"opensearch", "elasticsearch"}:
 # Abuse limits of the public GraphQL endpoint; docs/security.md explains each one.
 KIOSQUE_LIMITS = {
     "MAX_BODY_BYTES": env_int("KIOSQUE_MAX_BODY_BYTES", 64 * 1024),
+    # Query string of a GET; below gunicorn's limit_request_line so the answer is JSON.
+    "MAX_URL_BYTES": env_int("KIOSQUE_MAX_URL_BYTES", 8000),
     "MAX_TOKENS": env_int("KIOSQUE_MAX_TOKENS", 5000),
     "MAX_DEPTH": env_int("KIOSQUE_MAX_DEPTH", 10),
     "MAX_ALIASES": env_int("KIOSQUE_MAX_ALIASES", 30),
     "MAX_FIELD_REPEATS": env_int("KIOSQUE_MAX_FIELD_REPEATS", 10),
     "MAX_COST": env_int("KIOSQUE_MAX_COST", 50000),
     "LIST_SIZE_ESTIMATE": env_int("KIOSQUE_LIST_SIZE_ESTIMATE", 10),
+    # CPU time one request may use, parsing to the last field resolved (docs/security.md).
+    "REQUEST_TIME_MS": env_int("KIOSQUE_REQUEST_TIME_MS", 2000),
+    # Parsed-document cache per process, counted in bytes of query text (see docs/security.md).
+    "DOCUMENT_CACHE_BYTES": env_int("KIOSQUE_DOCUMENT_CACHE_BYTES", 256 * 1024),
 }
 # Schema introspection and "did you mean" hints; production turns them off unless asked.
 KIOSQUE_GRAPHQL_INTROSPECTION = env_bool("KIOSQUE_GRAPHQL_INTROSPECTION", True)
