@@ -117,7 +117,9 @@ def test_pages_follow_the_cursor(gql, tree):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("cursor", ["nope", "Y2hnOi0x", encode_change_cursor(Position("abc", 1))[:-1] + "!"])
+@pytest.mark.parametrize(
+    "cursor", ["nope", "Y2hnOi0x", encode_change_cursor(Position("abc", 1))[:-1] + "!"]
+)
 def test_a_malformed_cursor_is_a_client_error(gql, tree, cursor):
     payload = gql.query(FEED, {"since": cursor})
     assert payload["errors"][0]["extensions"]["code"] == "BAD_CURSOR"
