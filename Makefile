@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check bench fuzz loadtest faults clean
+.PHONY: install run test lint format check bench bench-sync fuzz loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: lint check
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Needs DATABASE_URL=postgres://... (its own database); writes docs/benchmarks-sync.md.
+bench-sync: install
+	$(BIN)/python bench/sync_bench.py
 
 fuzz: install
 	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q

@@ -380,3 +380,15 @@ def test_a_cursor_from_before_a_restore_is_refused_by_the_restored_database(
     assert '"code": "RESYNC_REQUIRED"' in answer.stdout.replace('":"', '": "')
     # The database the backup came from still accepts it.
     assert "errors" not in gql.query(SYNC, {"since": cursor})
+
+
+@pytest.mark.django_db
+def test_the_worker_repairs_the_feed(gql):
+    home = make_site()
+    monde = make_section(home, "Monde")
+    bulk = bulk_insert_articles(monde, 2)
+    assert not ChangeLog.objects.filter(object_id__in=bulk).exists()
+    call_command("run_worker", "--once", verbosity=0)
+    assert set(ChangeLog.objects.filter(object_id__in=bulk).values_list("kind", flat=True)) == {
+        "UPSERT"
+    }

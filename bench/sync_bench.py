@@ -1,0 +1,162 @@
+"""Mobile sync at archive scale, in-process, on PostgreSQL: a first sync of every article through
+`changes` with full nodes, then an incremental sync after edits. Writes docs/benchmarks-sync.md.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiosque_bench_sync make bench-sync
+
+BENCH_SYNC_ARTICLES (default 100000) articles are made with `create_random_data` when the
+database holds fewer; BENCH_SYNC_EDITS (default 100) articles are then republished.
+"""
+
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings_kiosque")
+
+import django  # noqa: E402
+
+QUERY = """query AppSync($since: String, $first: Int) {
+  changes(since: $since, first: $first) {
+    entries { id contentType kind updatedAt node { ...on ArticlePage { ...StoredArticle } } }
+    nextCursor hasMore
+  }
+}
+fragment StoredArticle on ArticlePage {
+  id title standfirst url publishedAt updatedAt readingTime
+  section { title slug }
+  authors { name slug role }
+  topics { name slug kind }
+  leadImage { url width height alt caption credit srcSet(sizes: [480, 960]) }
+  body {
+    blockType
+    ... on ParagraphBlock { html }
+    ... on HeadingBlock { text level }
+  }
+}"""
+PAGE = 100
+
+
+def run_sync(client, since=None):
+    """Follow the feed to its end. Returns figures and the last cursor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    requests = size = 0
+    sql = []
+    seen = set()
+    started = time.perf_counter()
+    while True:
+        body = json.dumps({"query": QUERY, "variables": {"since": since, "first": PAGE}})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/graphql/", body, content_type="application/json")
+        requests += 1
+        size += len(response.content)
+        sql.append(len(queries.captured_queries))
+        payload = response.json()
+        if "errors" in payload:
+            raise SystemExit(f"sync failed: {payload['errors']}")
+        feed = payload["data"]["changes"]
+        for entry in feed["entries"]:
+            if entry["contentType"] == "news.ArticlePage" and entry["kind"] == "UPSERT":
+                seen.add(int(entry["id"]))
+        since = feed["nextCursor"]
+        if not feed["hasMore"]:
+            break
+    elapsed = time.perf_counter() - started
+    return {
+        "requests": requests,
+        "bytes": size,
+        "seconds": elapsed,
+        "sql_min": min(sql),
+        "sql_median": statistics.median(sql),
+        "sql_max": max(sql),
+        "articles": len(seen),
+    }, since
+
+
+def main() -> None:
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from delivery import feed
+    from news.models import ArticlePage
+    from news.selectors import published_articles
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench-sync measures PostgreSQL: set DATABASE_URL=postgres://...")
+    target = int(os.environ.get("BENCH_SYNC_ARTICLES", "100000"))
+    edits = int(os.environ.get("BENCH_SYNC_EDITS", "100"))
+    call_command("migrate", verbosity=0)
+    have = ArticlePage.objects.count()
+    if have < target:
+        call_command("create_random_data", articles=target - have, seed=18)
+    root_path = feed.edition_roots()[0]
+    public = published_articles(root_path=root_path).count()
+
+    started = time.perf_counter()
+    repair = feed.reconcile(dry_run=True)
+    check_seconds = time.perf_counter() - started
+
+    client = Client(HTTP_HOST="localhost")
+    full, cursor = run_sync(client)
+
+    rng = random.Random(18)
+    pks = list(published_articles(root_path=root_path).values_list("pk", flat=True)[:5000])
+    for pk in rng.sample(pks, min(edits, len(pks))):
+        article = ArticlePage.objects.get(pk=pk)
+        article.standfirst = f"{article.standfirst} (mis à jour)"
+        article.save_revision().publish()
+    incremental, _ = run_sync(client, since=cursor)
+
+    rows = [
+        ("Public articles in the database", f"{public:,}"),
+        ("check_feed (dry run) on the archive", f"{check_seconds:.1f} s, "
+         f"{repair.upserts} UPSERT / {repair.deletes} DELETE to write"),
+        (f"Full sync: requests (page of {PAGE})", f"{full['requests']:,}"),
+        ("Full sync: articles received", f"{full['articles']:,}"),
+        ("Full sync: bytes", f"{full['bytes'] / 1e6:,.1f} MB"),
+        ("Full sync: total time in-process", f"{full['seconds']:.1f} s"),
+        ("Full sync: SQL per page (min / median / max)",
+         f"{full['sql_min']} / {full['sql_median']:g} / {full['sql_max']}"),
+        (f"Incremental sync after {edits} edits: requests", f"{incremental['requests']}"),
+        ("Incremental sync: articles received", f"{incremental['articles']}"),
+        ("Incremental sync: bytes / time",
+         f"{incremental['bytes'] / 1e3:,.1f} kB / {incremental['seconds']:.2f} s"),
+        ("Incremental sync: SQL per page (max)", f"{incremental['sql_max']}"),
+    ]  # fmt: skip
+    lines = [
+        "# Mobile sync at archive scale",
+        "",
+        "Written by `make bench-sync` (bench/sync_bench.py); do not edit by hand.",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on PostgreSQL "
+        f"({connection.pg_version // 10000}), in-process (Django test client, no HTTP), "
+        f"settings `{settings.SETTINGS_MODULE}`, each page the `AppSync` operation of "
+        "docs/api.md with full article nodes.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        *(f"| {name} | {value} |" for name, value in rows),
+        "",
+        "Targets (issue 18): constant SQL per page whatever the archive size (min = max above), "
+        "full sync under 2 minutes in-process, 100 edits in one request.",
+        "",
+    ]
+    out = ROOT / "docs" / "benchmarks-sync.md"
+    out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    if full["articles"] != public:
+        raise SystemExit(f"the sync received {full['articles']} articles, not {public}")
+
+
+if __name__ == "__main__":
+    main()
