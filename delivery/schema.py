@@ -103,7 +103,7 @@ def changes(
     if position is not None and (position.generation != generation or position.handover < pruned):
         raise client_error("RESYNC_REQUIRED", RESYNC_MESSAGE)
     if position is None:
-        position = feed_selectors.start(generation)
+        position = feed_selectors.start(generation, pruned)
     if root_path is None:
         return {"entries": [], "next_cursor": encode_change_cursor(position), "has_more": False}
     section_path = None

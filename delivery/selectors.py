@@ -51,9 +51,11 @@ def feed_state() -> tuple[str, int]:
     return state.generation, state.pruned_through
 
 
-def start(generation: str) -> Position:
+def start(generation: str, pruned: int) -> Position:
     head = ChangeLog.objects.aggregate(head=Max("id"))["head"] or 0
-    return Position(generation=generation, handover=head)
+    # Pruning may have removed the newest rows: never hand over below what was pruned, or the
+    # next page would be refused as too old.
+    return Position(generation=generation, handover=max(head, pruned))
 
 
 def section_path(info, slug: str) -> str | None:

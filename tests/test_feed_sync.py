@@ -392,3 +392,25 @@ def test_the_worker_repairs_the_feed(gql):
     assert set(ChangeLog.objects.filter(object_id__in=bulk).values_list("kind", flat=True)) == {
         "UPSERT"
     }
+
+
+@pytest.mark.django_db
+def test_a_first_sync_after_pruning_every_row_is_not_refused(gql, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.KIOSQUE_CHANGES_RETENTION_DAYS = 30
+    home = make_site()
+    monde = make_section(home, "Monde")
+    make_article(monde, "Supprimé").delete()
+    monde.delete()
+    ChangeLog.objects.update(updated_at=timezone.now() - timedelta(days=31))
+    call_command("prune_changes", verbosity=0)
+    assert not ChangeLog.objects.exists()
+    sport = make_section(home, "Sport")
+    ChangeLog.objects.all().delete()  # as if the newest rows had been pruned too
+    kept = make_article(sport, "Reste")
+    ChangeLog.objects.filter(object_id=kept.pk).delete()
+    articles, _sections, _cursor, pages = sync(gql, first=1)
+    assert articles == {kept.pk} and pages >= 2
