@@ -51,7 +51,7 @@ def run_sync(client, since=None):
     requests = size = 0
     sql = []
     seen = set()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     while True:
         body = json.dumps({"query": QUERY, "variables": {"since": since, "first": PAGE}})
         with CaptureQueriesContext(connection) as queries:
@@ -67,13 +67,18 @@ def run_sync(client, since=None):
             if entry["contentType"] == "news.ArticlePage" and entry["kind"] == "UPSERT":
                 seen.add(int(entry["id"]))
         since = feed["nextCursor"]
+        if requests % 50 == 0:
+            spent = time.perf_counter() - started
+            print(f"  {requests} pages, {len(seen)} articles, {spent:.0f} s", file=sys.stderr)
         if not feed["hasMore"]:
             break
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     return {
         "requests": requests,
         "bytes": size,
         "seconds": elapsed,
+        "cpu": cpu,
         "sql_min": min(sql),
         "sql_median": statistics.median(sql),
         "sql_max": max(sql),
@@ -106,6 +111,7 @@ def main() -> None:
     started = time.perf_counter()
     repair = feed.reconcile(dry_run=True)
     check_seconds = time.perf_counter() - started
+    load = os.getloadavg()[0]
 
     client = Client(HTTP_HOST="localhost")
     full, cursor = run_sync(client)
@@ -125,7 +131,8 @@ def main() -> None:
         (f"Full sync: requests (page of {PAGE})", f"{full['requests']:,}"),
         ("Full sync: articles received", f"{full['articles']:,}"),
         ("Full sync: bytes", f"{full['bytes'] / 1e6:,.1f} MB"),
-        ("Full sync: total time in-process", f"{full['seconds']:.1f} s"),
+        ("Full sync: total time in-process (wall / this process's CPU)",
+         f"{full['seconds']:.1f} s / {full['cpu']:.1f} s"),
         ("Full sync: SQL per page (min / median / max)",
          f"{full['sql_min']} / {full['sql_median']:g} / {full['sql_max']}"),
         (f"Incremental sync after {edits} edits: requests", f"{incremental['requests']}"),
@@ -141,7 +148,9 @@ def main() -> None:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on PostgreSQL "
         f"({connection.pg_version // 10000}), in-process (Django test client, no HTTP), "
         f"settings `{settings.SETTINGS_MODULE}`, each page the `AppSync` operation of "
-        "docs/api.md with full article nodes.",
+        f"docs/api.md with full article nodes. Load average at the start: {load:.1f} on "
+        f"{os.cpu_count()} cores (a shared machine: wall times are upper bounds; the process's "
+        "CPU time excludes waiting for a core and the database server's work).",
         "",
         "| measure | value |",
         "|---|---|",
