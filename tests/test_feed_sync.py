@@ -358,6 +358,7 @@ def test_a_cursor_from_before_a_restore_is_refused_by_the_restored_database(
     from tests.test_backup_restore import BACKUP, RESTORE, _run, _url
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
     home = make_site()
     make_article(make_section(home, "Monde", slug="monde"), "Sauvegardé")
     _a, _s, cursor, _pages = sync(gql)
