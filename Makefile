@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check browser bench bench-matrix bench-archive fuzz loadtest faults clean
+.PHONY: install run test lint format check browser bench bench-matrix bench-archive bench-sync fuzz \
+	loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -60,6 +61,10 @@ bench-matrix: install
 # Needs PostgreSQL; builds its databases once (docs/benchmarks-archive.md).
 bench-archive: install
 	$(BIN)/python bench/archive.py
+
+# Needs DATABASE_URL=postgres://... (its own database); writes docs/benchmarks-sync.md.
+bench-sync: install
+	$(BIN)/python bench/sync_bench.py
 
 fuzz: install
 	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q

@@ -7,6 +7,7 @@ selectors the API reads with, so the feed can never announce something the API w
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -77,11 +78,11 @@ def refresh_subtree(page: Page, *, reason: str = "changed") -> list[ChangeLog]:
         public = _public_ids(root_path, page.path)
         rows = list(_tracked_rows(page.path))
         known = _existing(root_path, [pk for pk, _label, _path in rows])
-        for pk, label, _path in rows:
+        for pk, label, path in rows:
             kind = ChangeKind.UPSERT if pk in public else ChangeKind.DELETE
             entry = _write(
                 label, pk, root_path, kind, force=pk == page.pk, reason=reason,
-                existing=known.get((label, pk)),
+                existing=known.get((label, pk)), path=path,
             )  # fmt: skip
             if entry is not None:
                 written.append(entry)
@@ -105,7 +106,7 @@ def record_delete(label: str, pk: int, path: str) -> ChangeLog | None:
         return None
     with transaction.atomic():
         _serialise()
-        return _write(label, pk, root_path, ChangeKind.DELETE, reason="deleted")
+        return _write(label, pk, root_path, ChangeKind.DELETE, reason="deleted", path=path)
 
 
 def record_moved_out(page: Page, old_root_path: str) -> None:
@@ -114,18 +115,27 @@ def record_moved_out(page: Page, old_root_path: str) -> None:
         _serialise()
         rows = list(_tracked_rows(page.path))
         known = _existing(old_root_path, [pk for pk, _label, _path in rows])
-        for pk, label, _path in rows:
+        for pk, label, path in rows:
             _write(
                 label, pk, old_root_path, ChangeKind.DELETE, reason="unpublished",
-                existing=known.get((label, pk)),
+                existing=known.get((label, pk)), path=path,
             )  # fmt: skip
 
 
 _LOOKUP = object()
 
 
+def _former_path(existing: ChangeLog | None, path: str) -> str:
+    """Where the page was before it moved, so a section-filtered feed still sees it leave."""
+    if existing is None:
+        return ""
+    if existing.path and existing.path != path:
+        return existing.path
+    return existing.former_path
+
+
 def _write(
-    label, pk, root_path, kind, *, force=False, reason="changed", existing=_LOOKUP
+    label, pk, root_path, kind, *, force=False, reason="changed", existing=_LOOKUP, path=""
 ) -> ChangeLog | None:
     if existing is _LOOKUP:
         existing = (
@@ -146,6 +156,8 @@ def _write(
         root_path=root_path,
         kind=kind,
         updated_at=timezone.now(),
+        path=path,
+        former_path=_former_path(existing, path),
     )
     from delivery import webhooks
 
@@ -156,3 +168,106 @@ def _write(
         event = f"{prefix}.deleted" if reason == "deleted" else f"{prefix}.unpublished"
     webhooks.enqueue(event, webhooks.page_payload(entry, event))
     return entry
+
+
+# --- Repair and generation ---------------------------------------------------------------------
+
+
+@dataclass
+class Repair:
+    """What `reconcile` changed: objects announced as public, and as gone."""
+
+    upserts: int = 0
+    deletes: int = 0
+    roots: list[str] = field(default_factory=list)
+
+    def __str__(self):
+        return f"{self.upserts} UPSERT and {self.deletes} DELETE entr(y/ies) written"
+
+
+def edition_roots() -> list[str]:
+    """Paths of every home page (site roots and their translations): the feed's editions."""
+    return list(Page.objects.filter(depth=2).values_list("path", flat=True))
+
+
+def _public_rows(root_path: str) -> dict[tuple[str, int], str]:
+    """{(label, pk): path} of every article and section the API shows in this edition."""
+    found = {}
+    articles = selectors.published_articles(root_path=root_path)
+    for pk, path in articles.values_list("pk", "path"):
+        found[(TRACKED[ArticlePage], pk)] = path
+    for pk, path in selectors.published_sections(root_path=root_path).values_list("pk", "path"):
+        found[(TRACKED[SectionPage], pk)] = path
+    return found
+
+
+def reconcile(*, dry_run: bool = False, chunk: int = 1000) -> Repair:
+    """Make the log agree with the content, whatever wrote the content: an UPSERT for each public
+    article or section the log does not announce as public, a DELETE for each one it announces
+    but the API no longer shows. Nothing for pages that were never announced and are not public:
+    a client cannot hold them. Bulk writers call this once at the end of their work."""
+    from delivery import webhooks
+    from delivery.models import WebhookEndpoint
+
+    repair = Repair()
+    notify = WebhookEndpoint.objects.filter(active=True).exists()
+    for root_path in edition_roots():
+        with transaction.atomic():
+            _serialise()
+            public = _public_rows(root_path)
+            logged = {
+                (row.content_type, row.object_id): row
+                for row in ChangeLog.objects.filter(root_path=root_path).only(
+                    "id", "content_type", "object_id", "kind", "path", "former_path"
+                )
+            }
+            upserts = [
+                (key, path)
+                for key, path in public.items()
+                if key not in logged or logged[key].kind != ChangeKind.UPSERT
+            ]
+            deletes = [
+                (key, row.path)
+                for key, row in logged.items()
+                if row.kind == ChangeKind.UPSERT and key not in public
+            ]
+            if upserts or deletes:
+                repair.roots.append(root_path)
+            repair.upserts += len(upserts)
+            repair.deletes += len(deletes)
+            if dry_run:
+                continue
+            now = timezone.now()
+            todo = [(key, path, ChangeKind.UPSERT) for key, path in upserts]
+            todo += [(key, path, ChangeKind.DELETE) for key, path in deletes]
+            for start in range(0, len(todo), chunk):
+                batch = todo[start : start + chunk]
+                stale = [logged[key].id for key, _path, _kind in batch if key in logged]
+                ChangeLog.objects.filter(id__in=stale).delete()
+                created = ChangeLog.objects.bulk_create(
+                    ChangeLog(
+                        content_type=key[0], object_id=key[1], root_path=root_path, kind=kind,
+                        updated_at=now, path=path, former_path=_former_path(logged.get(key), path),
+                    )
+                    for key, path, kind in batch
+                )  # fmt: skip
+                if notify:
+                    for entry in created:
+                        prefix = EVENT_PREFIX[entry.content_type]
+                        verb = "published" if entry.kind == ChangeKind.UPSERT else "unpublished"
+                        event = f"{prefix}.{verb}"
+                        webhooks.enqueue(event, webhooks.page_payload(entry, event))
+    return repair
+
+
+def new_generation() -> str:
+    """Stamp a new feed identity: every cursor issued before is refused with RESYNC_REQUIRED.
+    Run after restoring a backup or rebuilding the log."""
+    from delivery.models import FeedState
+    from delivery.models import new_generation as make
+
+    with transaction.atomic():
+        state, _ = FeedState.objects.select_for_update().get_or_create(pk=1)
+        state.generation = make()
+        state.save(update_fields=["generation"])
+    return state.generation

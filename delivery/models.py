@@ -1,6 +1,8 @@
 """Delivery records: the change feed apps sync from, webhook endpoints and their delivery log,
 and the timestamps redirects lack."""
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,10 @@ class ChangeLog(models.Model):
     root_path = models.CharField(max_length=255)
     kind = models.CharField(max_length=6, choices=ChangeKind.choices)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Tree path of the page when written, and the path it had before a move (kept until the next
+    # move): `changes(section:)` tells an app holding a section that an article left it.
+    path = models.CharField(max_length=255, blank=True, default="")
+    former_path = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -41,13 +47,20 @@ class ChangeLog(models.Model):
         return f"{self.kind} {self.content_type}#{self.object_id}"
 
 
+def new_generation() -> str:
+    return secrets.token_hex(8)
+
+
 class FeedState(models.Model):
-    """Singleton: the highest tombstone id pruned. Older cursors may have missed a deletion."""
+    """Singleton: the highest tombstone id pruned (older cursors may have missed a deletion) and
+    the feed's generation, which every cursor carries. A restore or a rebuild stamps a new
+    generation, so cursors issued by another copy of the database are refused, not trusted."""
 
     pruned_through = models.BigIntegerField(default=0)
+    generation = models.CharField(max_length=32, default=new_generation)
 
     def __str__(self):
-        return f"pruned through {self.pruned_through}"
+        return f"generation {self.generation}, pruned through {self.pruned_through}"
 
     @classmethod
     def get(cls) -> "FeedState":

@@ -11,9 +11,9 @@ from django.db.models import Q
 from cms import keyset
 from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
-from delivery.models import ChangeLog, FeedState
+from delivery import selectors as feed_selectors
 from news import selectors
-from news.schema import MAX_PK, check_locale, check_page_size
+from news.schema import MAX_PK, check_locale, check_page_size, check_text_args
 
 
 class ChangeKindEnum(graphene.Enum):
@@ -31,10 +31,21 @@ class ChangeEntry(graphene.ObjectType):
     )
     kind = graphene.Field(graphene.NonNull(ChangeKindEnum))
     updated_at = graphene.DateTime(required=True)
+    node = graphene.Field(
+        lambda: _page_interface(),
+        description=(
+            "UPSERT only: the article (same fields as in `articles`) or section as the API "
+            "shows it now. Null on DELETE."
+        ),
+    )
 
     @staticmethod
     def resolve_id(entry, info):
         return str(entry.object_id)
+
+    @staticmethod
+    def resolve_node(entry, info):
+        return entry.node if entry.kind == "UPSERT" else None
 
 
 class ChangeFeed(graphene.ObjectType):
@@ -45,50 +56,70 @@ class ChangeFeed(graphene.ObjectType):
     has_more = graphene.Boolean(required=True)
 
 
-CURSOR_PREFIX = "chg:"
+CURSOR_PREFIX = "chg2"
+RESYNC_MESSAGE = (
+    "This cursor was issued by another copy of the feed (a restore, a rebuild, another "
+    "environment) or is older than the retained deletions; drop local content and sync again "
+    "from the start (no `since`)."
+)
 
 
-def encode_change_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+def encode_change_cursor(position: feed_selectors.Position) -> str:
+    text = ":".join(
+        [CURSOR_PREFIX, position.generation, str(position.handover), position.phase,
+         str(position.after)]
+    )  # fmt: skip
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_change_cursor(cursor: str) -> int:
+def decode_change_cursor(cursor: str) -> feed_selectors.Position:
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii"))
         text = raw.decode()
-        if not text.startswith(CURSOR_PREFIX):
+        if text.startswith("chg:") and 0 <= int(text[4:]) <= MAX_PK:
+            # Issued before cursors carried the feed's generation: cannot be checked, so refused.
+            raise client_error("RESYNC_REQUIRED", RESYNC_MESSAGE)
+        prefix, generation, handover, phase, after = text.split(":")
+        if prefix != CURSOR_PREFIX or phase not in feed_selectors.PHASES or not generation:
             raise ValueError
-        seq = int(text[len(CURSOR_PREFIX) :])
-        if not 0 <= seq <= MAX_PK:
+        position = feed_selectors.Position(generation, int(handover), phase, int(after))
+        if not (0 <= position.handover <= MAX_PK and 0 <= position.after <= MAX_PK):
             raise ValueError
-        return seq
+        return position
     except (ValueError, UnicodeError, binascii.Error) as exc:
         raise client_error(
             "BAD_CURSOR", "The cursor is not valid; resync from the start."
         ) from exc
 
 
-def changes(info, *, since: str | None, first: int, locale: str | None) -> dict:
+def changes(
+    info, *, since: str | None, first: int, locale: str | None, section: str | None = None
+) -> dict:
     first = check_page_size(first)
+    check_text_args(section=section)
     selectors.use_edition(info, check_locale(locale))
     root_path = selectors.site_root(info)
-    after = decode_change_cursor(since) if since else 0
-    pruned = FeedState.objects.filter(pk=1).values_list("pruned_through", flat=True).first()
-    if after and after < (pruned or 0):
-        raise client_error(
-            "RESYNC_REQUIRED",
-            "This cursor is older than the retained deletions; drop local content and "
-            "replay the feed from the start (no `since`).",
-        )
+    position = decode_change_cursor(since) if since else None
+    generation, pruned = feed_selectors.feed_state()
+    if position is not None and (position.generation != generation or position.handover < pruned):
+        raise client_error("RESYNC_REQUIRED", RESYNC_MESSAGE)
+    if position is None:
+        position = feed_selectors.start(generation, pruned)
     if root_path is None:
-        return {"entries": [], "next_cursor": encode_change_cursor(after), "has_more": False}
-    rows = list(
-        ChangeLog.objects.filter(root_path=root_path, id__gt=after).order_by("id")[: first + 1]
+        return {"entries": [], "next_cursor": encode_change_cursor(position), "has_more": False}
+    section_path = None
+    if section is not None:
+        section_path = feed_selectors.section_path(info, section)
+        if section_path is None:
+            raise client_error("BAD_ARGUMENT", "Unknown section for this edition.")
+    entries, position, has_more = feed_selectors.page_of_changes(
+        info, position, first=first, section=section, section_path=section_path
     )
-    has_more = len(rows) > first
-    rows = rows[:first]
-    last = rows[-1].id if rows else after
-    return {"entries": rows, "next_cursor": encode_change_cursor(last), "has_more": has_more}
+    return {
+        "entries": entries,
+        "next_cursor": encode_change_cursor(position),
+        "has_more": has_more,
+    }
 
 
 class RedirectType(graphene.ObjectType):
@@ -232,7 +263,11 @@ class DeliveryQuery(graphene.ObjectType):
         since=graphene.String(description="The `nextCursor` of the previous call; none at first."),
         first=graphene.Int(default_value=100),
         locale=graphene.String(description="Edition language code; default: the site's (fr)."),
-        description="Articles and sections that changed since a cursor: the latest state of each.",
+        section=graphene.String(description="Only this section (slug) and its articles."),
+        description=(
+            "Without `since`: every live, public section and article, read from the pages, then "
+            "what changed after. With `since`: what changed since, the latest state of each."
+        ),
     )
     redirects = graphene.Field(
         graphene.NonNull(RedirectConnection),
@@ -256,8 +291,8 @@ class DeliveryQuery(graphene.ObjectType):
         return page
 
     @staticmethod
-    def resolve_changes(root, info, first=100, since=None, locale=None):
-        return changes(info, since=since, first=first, locale=locale)
+    def resolve_changes(root, info, first=100, since=None, locale=None, section=None):
+        return changes(info, since=since, first=first, locale=locale, section=section)
 
     @staticmethod
     def resolve_redirects(root, info, first=100, after=None, updated_since=None):

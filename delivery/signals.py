@@ -69,7 +69,14 @@ def on_redirect_deleted(sender, instance, **kwargs):
     webhooks.enqueue("redirect.changed", lambda: webhooks.redirect_payload(instance, deleted=True))
 
 
+def on_bulk_written(sender, **kwargs):
+    feed.reconcile()
+
+
 def connect():
+    from news.signals import pages_bulk_written
+
+    pages_bulk_written.connect(on_bulk_written, dispatch_uid="kiosque_feed_bulk_written")
     page_published.connect(on_published, dispatch_uid="kiosque_feed_published")
     page_unpublished.connect(on_unpublished, dispatch_uid="kiosque_feed_unpublished")
     post_page_move.connect(on_moved, dispatch_uid="kiosque_feed_moved")

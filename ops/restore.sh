@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restore a Kiosque backup made by ops/backup.sh into an EXISTING, EMPTY database, and unpack the
 # media files. Usage:
-#   DATABASE_URL=postgres://user@host:5432/kiosque_restored MEDIA_ROOT=/app/media \
+#   DATABASE_URL=postgres://user@host:5432/kiosque_restored MEDIA_ROOT=/app/media [PYTHON=python] \
 #     ops/restore.sh kiosque-db-<stamp>.dump [kiosque-media-<stamp>.tar.gz]
 # The database restore runs in a single transaction: on any error nothing is left half-written.
 # The manifest next to the files, when present, is checked first.
@@ -25,6 +25,11 @@ fi
 
 pg_restore --no-owner --no-privileges --single-transaction --exit-on-error \
   --dbname="$DATABASE_URL" "$dump"
+
+# A restored database is another copy of the change feed: stamp a new generation so that apps
+# holding cursors from before the restore resync instead of silently missing changes.
+# PYTHON names the interpreter with Kiosque installed (default: python on PATH).
+"${PYTHON:-python}" "$(dirname "$0")/../manage.py" stamp_feed_generation
 
 if [ -n "$media" ]; then
   mkdir -p "$MEDIA_ROOT"

@@ -3,6 +3,7 @@ database that then answers for the articles, and a damaged dump restores nothing
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ RESTORE = ROOT / "ops" / "restore.sh"
 def _run(script: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (our own scripts, fixed arguments)
         [str(script), *args],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        # PYTHON: the interpreter restore.sh runs manage.py with (this one, with Kiosque's deps).
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHON": sys.executable, **env},
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,6 +11,7 @@ from wagtail.models import PageViewRestriction
 
 from delivery.models import ChangeLog, FeedState
 from delivery.schema import encode_change_cursor
+from delivery.selectors import Position
 from news.selectors import published_articles
 from tests.factories import make_article, make_section, make_site
 
@@ -116,7 +117,9 @@ def test_pages_follow_the_cursor(gql, tree):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("cursor", ["nope", "Y2hnOi0x", encode_change_cursor(1)[:-1] + "!"])
+@pytest.mark.parametrize(
+    "cursor", ["nope", "Y2hnOi0x", encode_change_cursor(Position("abc", 1))[:-1] + "!"]
+)
 def test_a_malformed_cursor_is_a_client_error(gql, tree, cursor):
     payload = gql.query(FEED, {"since": cursor})
     assert payload["errors"][0]["extensions"]["code"] == "BAD_CURSOR"

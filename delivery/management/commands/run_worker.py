@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
 from cms import renditions
-from delivery import webhooks
+from delivery import feed, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,10 @@ STATISTICS_EVERY = 24 * 3600.0
 
 
 class Command(BaseCommand):
-    help = "Send webhook deliveries (with retries) and publish/expire scheduled pages each minute."
+    help = (
+        "Send webhook deliveries (with retries), publish/expire scheduled pages each minute and "
+        "check the change feed against the content every hour."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Do one pass, then exit.")
@@ -28,13 +31,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--schedule-every", type=float, default=60.0, help="Seconds between publish_scheduled."
         )
+        parser.add_argument(
+            "--check-feed-every", type=float, default=3600.0, help="Seconds between check_feed."
+        )
 
-    def handle(self, *args, once=False, interval=2.0, schedule_every=60.0, **options):
+    def handle(
+        self, *args, once=False, interval=2.0, schedule_every=60.0, check_feed_every=3600.0,
+        **options,
+    ):  # fmt: skip
         self.stopping = False
         if not once:
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
-        last_schedule = None
+        last_schedule = last_check = None
         broken_images: set[int] = set()
         last_statistics = None
         while True:
@@ -66,6 +75,16 @@ class Command(BaseCommand):
                         call_command("searchpromotions_garbage_collect", stdout=io.StringIO())
                     except Exception:
                         logger.exception("search statistics clean-up failed")
+            if last_check is None or now - last_check >= check_feed_every:
+                last_check = now
+                try:
+                    # Content written without Wagtail's signals (scripts, bulk loads) reaches
+                    # the feed here at the latest.
+                    repair = feed.reconcile()
+                    if repair.upserts or repair.deletes:
+                        logger.warning("change feed repaired: %s", repair)
+                except Exception:
+                    logger.exception("change feed check failed")
             try:
                 sent = webhooks.send_due()
             except Exception:

@@ -37,7 +37,7 @@ from wagtail.models import Page, Site
 
 from cms.graphql.types import rendition_specs
 from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
-from news.signals import articles_bulk_created
+from news.signals import articles_bulk_created, pages_bulk_written
 
 SECTIONS = [("Monde", "monde"), ("France", "france"), ("Économie", "economie"),
             ("Culture", "culture"), ("Sciences", "sciences"), ("Sport", "sport")]  # fmt: skip
@@ -100,6 +100,7 @@ class Command(BaseCommand):
         topics = self._topics(run)
         self._articles(articles, sections, pool, authors, topics, rng, run)
         self._feature(home)
+        pages_bulk_written.send(sender=type(self))
 
         from cms.graphql.cache import bump_generation
 
