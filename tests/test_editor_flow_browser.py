@@ -195,14 +195,13 @@ class Editor:
         """Type in the topic picker and choose a suggestion, or create the topic typed."""
         picker = self.page.locator("[data-autocomplete-input-name='topics']")
         box = picker.locator("input:not([type='hidden'])").first
+        # The admin autosaves a new page and then redraws its form: let that finish first.
+        self.settle()
         if create:
-            # The admin autosaves a new page and then redraws its form: let that finish first.
-            self.settle()
             box.click()
             box.fill("")
             box.press_sequentially(typed, delay=10)
         else:
-            box.click()
             box.fill(typed)
         option = (
             picker.get_by_role("option", name=f"Créer « {typed} »")

@@ -18,8 +18,11 @@
       var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       var node;
       while ((node = walker.nextNode())) {
-        if (Object.prototype.hasOwnProperty.call(words, node.nodeValue)) {
-          node.nodeValue = words[node.nodeValue];
+        var word = node.nodeValue;
+        // Only a change is written: rewriting a word that reads the same in French
+        // ("suggestion") would wake this observer again, for ever.
+        if (Object.prototype.hasOwnProperty.call(words, word) && words[word] !== word) {
+          node.nodeValue = words[word];
         }
       }
     });
