@@ -56,14 +56,17 @@ def json_loads(text):
         raise ValueError("JSON nested too deeply") from None
 
 
-def check_request_size(request) -> None:
-    limits = get_limits()
-    url_limit = limits["MAX_URL_BYTES"]
+def check_url_size(request) -> None:
+    url_limit = get_limits()["MAX_URL_BYTES"]
     if len(request.META.get("QUERY_STRING", "")) > url_limit:
         raise RequestError(
             414, "REQUEST_TOO_LARGE", f"The URL is too long (limit {url_limit} bytes)."
         )
-    limit = limits["MAX_BODY_BYTES"]
+
+
+def check_request_size(request) -> None:
+    check_url_size(request)
+    limit = get_limits()["MAX_BODY_BYTES"]
     raw_length = request.META.get("CONTENT_LENGTH") or "0"
     try:
         length = int(raw_length)

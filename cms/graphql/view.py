@@ -5,8 +5,7 @@ from graphene_django.views import GraphQLView
 
 from cms.graphql import cache as http_cache
 from cms.graphql import persisted
-from cms.graphql.limits import get_limits
-from cms.graphql.security import RequestError, SecureGraphQLMixin
+from cms.graphql.security import RequestError, SecureGraphQLMixin, check_url_size
 
 # graphene-django wraps dispatch in ensure_csrf_cookie, which sets a cookie and `Vary: Cookie`
 # on every response and so defeats every HTTP cache; the API needs no CSRF cookie.
@@ -21,13 +20,6 @@ def answers_from_url_only(request) -> bool:
     sent with a GET, so a cached answer could differ from what its URL asks for.
     """
     return request.method == "GET"
-
-
-def check_url_size(request) -> None:
-    # The same bound as the mixin's size check, without reading the (ignored) body's length.
-    limit = get_limits()["MAX_BODY_BYTES"]
-    if len(request.META.get("QUERY_STRING", "")) > limit:
-        raise RequestError(414, "REQUEST_TOO_LARGE", f"The URL is too long (limit {limit} bytes).")
 
 
 def refuse_a_body_in_place_of_the_url(request) -> None:
