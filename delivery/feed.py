@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms.graphql.cache import bump_generation
 from delivery.models import ChangeKind, ChangeLog
 from news import selectors
 from news.models import ArticlePage, SectionPage
@@ -257,6 +258,10 @@ def reconcile(*, dry_run: bool = False, chunk: int = 1000) -> Repair:
                         verb = "published" if entry.kind == ChangeKind.UPSERT else "unpublished"
                         event = f"{prefix}.{verb}"
                         webhooks.enqueue(event, webhooks.page_payload(entry, event))
+    if not dry_run and (repair.upserts or repair.deletes):
+        # The repaired content was written without the signals that refresh cached answers:
+        # `changes` (and listings) cached before the repair would hide it.
+        bump_generation()
     return repair
 
 

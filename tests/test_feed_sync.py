@@ -4,6 +4,7 @@ as `articles` shows it, at a fixed SQL cost per page; `section:` narrows the fee
 
 import base64
 import io
+import json
 import os
 import subprocess
 import sys
@@ -143,6 +144,33 @@ def test_check_feed_announces_bulk_unpublishing_to_clients_holding_the_articles(
     out = io.StringIO()
     call_command("check_feed", stdout=out)
     assert out.getvalue().strip() == "The change feed matches the content."
+
+
+@pytest.mark.django_db
+def test_a_repair_reaches_apps_reading_the_feed_through_the_response_cache(client, gql, settings):
+    settings.KIOSQUE_CACHE = {
+        **settings.KIOSQUE_CACHE,
+        "ENABLED": True,
+        "GENERATION_STORE": "cache",
+    }
+    home = make_site()
+    monde = make_section(home, "Monde")
+    hidden = make_article(monde, "Retiré en douce")
+    _held, _sections, cursor, _pages = sync(gql)
+    params = {"query": SYNC, "variables": json.dumps({"since": cursor, "first": 100})}
+
+    def feed_over_get():
+        response = client.get("/graphql/", params)
+        assert response.status_code == 200, response.content
+        return response.json()["data"]["changes"]["entries"]
+
+    assert feed_over_get() == []
+    # Written without signals, so nothing refreshes the cached answer of that URL ...
+    ArticlePage.objects.filter(pk=hidden.pk).update(live=False)
+    assert feed_over_get() == []
+    # ... until the repair announces the change: it must not stay hidden behind the cache.
+    call_command("check_feed", stdout=io.StringIO())
+    assert [(int(e["id"]), e["kind"]) for e in feed_over_get()] == [(hidden.pk, "DELETE")]
 
 
 @pytest.mark.django_db
