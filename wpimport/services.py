@@ -597,9 +597,10 @@ class Importer:
             elif page.live and not self.options.as_drafts:
                 page.unpublish()
             self._redirects(post, page)
+            # page_id, not page: records live for the whole run and must not pin each page.
             self.records[post.wp_id], _ = ImportedPost.objects.update_or_create(
                 site_url=self.site_url, wp_id=post.wp_id,
-                defaults={"page": page, "fingerprint": fingerprint},
+                defaults={"page_id": page.pk, "fingerprint": fingerprint},
             )  # fmt: skip
         self.page_ids[post.wp_id] = page.pk
         self.pending_pages.add(page.pk)
