@@ -186,7 +186,7 @@ def main():
     parser.add_argument("--baseline", help="git revision to run first on the same data")
     args = parser.parse_args()
 
-    work = Path(args.workdir)
+    work = Path(args.workdir).resolve()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     export, media = work / "export.xml", work / "uploads"
