@@ -2,6 +2,10 @@
 database, import it again unchanged, and write the figures to docs/benchmarks-import.md.
 
     .venv/bin/python bench/import_bench.py --posts 10000
+    .venv/bin/python bench/import_bench.py --posts 200 --baseline 45674db
+
+`--baseline REV` first runs the importer of git revision REV (extracted with `git archive`) on
+a copy of the same fresh database and export, so old and new figures come from one run.
 
 Each import runs as `manage.py import_wordpress` in a child process, so the time is the
 command's wall time and the memory is the child's peak resident size (ru_maxrss).
@@ -161,10 +165,10 @@ def generate(path: Path, media: Path, posts: int, seed: int = 7) -> None:
         out.write("</channel>\n</rss>\n")
 
 
-def run(args: list[str], env: dict) -> tuple[float, int, str]:
+def run(args: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, int, str]:
     """Wall time (s), peak RSS (MB) and output of one child process."""
     started = time.monotonic()
-    process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+    process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)  # fmt: skip
     output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -179,9 +183,10 @@ def main():
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench-import"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-import.md"))
+    parser.add_argument("--baseline", help="git revision to run first on the same data")
     args = parser.parse_args()
 
-    work = Path(args.workdir)
+    work = Path(args.workdir).resolve()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     export, media = work / "export.xml", work / "uploads"
@@ -197,14 +202,31 @@ def main():
     python = sys.executable
     run([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
     run([python, "manage.py", "shell", "-c", SITE_SETUP], env)
+    load = os.getloadavg()
+    rows = []
+    if args.baseline:
+        source = work / "baseline-src"
+        source.mkdir()
+        archive = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, check=True,
+                                 capture_output=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+        shutil.copy(work / "db.sqlite3", work / "baseline.sqlite3")
+        baseline_env = {**env, "DATABASE_URL": f"sqlite:///{work / 'baseline.sqlite3'}",
+                        "MEDIA_ROOT": str(work / "baseline-media")}  # fmt: skip
+        rows += imports(python, export, media, work, baseline_env, source, f" ({args.baseline})")
+    rows += imports(python, export, media, work, env, ROOT, "")
+    write_report(Path(args.out), args.posts, export.stat().st_size, generated, rows, load)
+
+
+def imports(python, export, media, work, env, cwd, suffix) -> list:
     rows = []
     for label in ("first import", "unchanged re-run"):
-        report = work / f"report-{len(rows)}.json"
+        report = work / f"report{suffix.strip(' ()')}-{len(rows)}.json"
         elapsed, rss, _ = run([python, "manage.py", "import_wordpress", str(export), "--media",
-                               str(media), "--report", str(report)], env)  # fmt: skip
+                               str(media), "--report", str(report)], env, cwd)  # fmt: skip
         counts = json.loads(report.read_text(encoding="utf-8"))["counts"]
-        rows.append((label, elapsed, rss, counts))
-    write_report(Path(args.out), args.posts, export.stat().st_size, generated, rows)
+        rows.append((label + suffix, elapsed, rss, counts))
+    return rows
 
 
 SITE_SETUP = """
@@ -219,16 +241,17 @@ Site.objects.update_or_create(is_default_site=True, defaults={
 """
 
 
-def write_report(path: Path, posts: int, size: int, generated: float, rows) -> None:
-    load = os.getloadavg()
+def write_report(path: Path, posts: int, size: int, generated: float, rows, load) -> None:
+    after = os.getloadavg()
     lines = [
         "# WordPress import benchmark",
         "",
         "Written by `bench/import_bench.py`; do not edit by hand.",
         "",
         f"- Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.python_implementation()} "
-        f"{platform.python_version()}, {os.cpu_count()} cores, SQLite, load average before "
-        f"the run {load[0]:.1f} (the machine is shared: read the ratios, not the absolutes).",
+        f"{platform.python_version()}, {os.cpu_count()} cores, SQLite, load average "
+        f"{load[0]:.1f} before the imports and {after[0]:.1f} after (the machine is shared: "
+        "read the ratios, not the absolutes).",
         f"- Export: {posts:,} posts (half classic, half Gutenberg; 6 paragraphs, a heading, a "
         f'quote, a captioned image, a newsletter shortcode and a "Lire aussi" each; 3 tags '
         f"from 300; 6 categories; 8 authors; {IMAGES} image files), {size / 1e6:.1f} MB, "
@@ -243,6 +266,10 @@ def write_report(path: Path, posts: int, size: int, generated: float, rows) -> N
             f"{counts['created']} | {counts['updated']} | {counts['unchanged']} | "
             f"{counts['skipped']} |"
         )
+    if len(rows) == 4:
+        lines += ["", "Baseline time / current time, same data, same run: "
+                  f"first import {rows[0][1] / rows[2][1]:.1f}×, "
+                  f"unchanged re-run {rows[1][1] / rows[3][1]:.1f}×."]  # fmt: skip
     lines += [
         "",
         "Targets (issue 14): first import of 10,000 posts well under 10 minutes, memory under "

@@ -90,6 +90,47 @@ def refresh_subtree(page: Page, *, reason: str = "changed") -> list[ChangeLog]:
     return written
 
 
+def refresh_pages(ids, *, chunk: int = 500) -> list[ChangeLog]:
+    """Record the current state of many articles/sections at once, for bulk writers that held
+    back the per-page signals (the WordPress import). Each public page gets a fresh UPSERT (its
+    content may have changed), each page that is not public a DELETE if it was announced."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = list(dict.fromkeys(ids))
+    types = ContentType.objects.get_for_models(*TRACKED)
+    labels = {ct.pk: TRACKED[model] for model, ct in types.items()}
+    written = []
+    with transaction.atomic():
+        _serialise()
+        for start in range(0, len(ids), chunk):
+            batch = ids[start : start + chunk]
+            by_root: dict[str, list[tuple[int, str]]] = {}
+            rows = Page.objects.filter(pk__in=batch, content_type__in=labels.keys())
+            for pk, ct_id, path in rows.values_list("pk", "content_type_id", "path"):
+                root_path = root_path_of(path)
+                if root_path is not None:
+                    by_root.setdefault(root_path, []).append((pk, labels[ct_id]))
+            for root_path, pages in by_root.items():
+                pks = [pk for pk, _label in pages]
+                public = set(
+                    selectors.published_articles(root_path=root_path)
+                    .filter(pk__in=pks)
+                    .values_list("pk", flat=True)
+                ) | set(
+                    selectors.published_sections(root_path=root_path)
+                    .filter(pk__in=pks)
+                    .values_list("pk", flat=True)
+                )
+                known = _existing(root_path, pks)
+                for pk, label in pages:
+                    kind = ChangeKind.UPSERT if pk in public else ChangeKind.DELETE
+                    entry = _write(label, pk, root_path, kind, force=True,
+                                   existing=known.get((label, pk)))  # fmt: skip
+                    if entry is not None:
+                        written.append(entry)
+    return written
+
+
 def _existing(root_path: str, pks: list[int], chunk: int = 500) -> dict:
     """Current feed rows for many objects at once: publishing a big section stays cheap."""
     found = {}

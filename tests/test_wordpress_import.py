@@ -13,12 +13,16 @@ from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import PageLogEntry, ReferenceIndex, Revision
+from wagtail.search.models import IndexEntry
 
+from delivery import feed
 from delivery.models import ChangeLog
 from news.models import ArticlePage, Author, SectionPage, Topic
 from news.richtext import plain_text
+from search.models import ArticleSearchDocument
 from tests.factories import make_section, make_site
+from wpimport import services
 from wpimport.models import ImportedPost
 from wpimport.services import Importer
 
@@ -460,3 +464,68 @@ def test_missing_media_folder_still_imports_articles(newsroom, tmp_path):
     report, _ = run(report_dir=tmp_path)
     assert report["counts"]["created"] == 5
     assert any("sans --media" in w["message"] for w in report["warnings"])
+
+
+LIVE_POSTS, HIDDEN_POSTS = (102, 103, 104), (105, 106)
+
+
+@pytest.mark.parametrize("flush_every", [1, 500])
+def test_batched_pass_leaves_search_feed_and_references_consistent(
+    newsroom, media, kinds, tmp_path, monkeypatch, flush_every
+):
+    monkeypatch.setattr(services, "FLUSH_EVERY", flush_every)
+    run(media=str(media), topic_kinds=str(kinds), report_dir=tmp_path)
+    for wp_id in LIVE_POSTS:
+        page = page_for(wp_id)
+        assert ArticleSearchDocument.objects.filter(article_id=page.pk).exists()
+        assert ChangeLog.objects.filter(object_id=page.pk, kind="UPSERT").count() == 1
+        assert ReferenceIndex.objects.filter(object_id=str(page.pk)).exists()
+        assert IndexEntry.objects.filter(object_id=str(page.pk)).exists()  # Wagtail's search
+    for wp_id in HIDDEN_POSTS:
+        page = page_for(wp_id)
+        assert not ArticleSearchDocument.objects.filter(article_id=page.pk).exists()
+        assert not ChangeLog.objects.filter(object_id=page.pk).exists()
+    new_section = SectionPage.objects.exclude(slug="economie").first()
+    assert ChangeLog.objects.filter(object_id=new_section.pk, kind="UPSERT").exists()
+
+
+def test_per_page_signal_work_is_done_once_per_batch(newsroom, media, kinds, tmp_path,
+                                                     monkeypatch):  # fmt: skip
+    calls = {"refresh_subtree": 0, "bump": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(feed, "refresh_subtree", counting("refresh_subtree", feed.refresh_subtree))
+    monkeypatch.setattr(services.api_cache, "bump_generation",
+                        counting("bump", services.api_cache.bump_generation))  # fmt: skip
+    run(media=str(media), topic_kinds=str(kinds), report_dir=tmp_path)
+    assert calls == {"refresh_subtree": 0, "bump": 1}
+
+
+def test_signals_are_back_after_the_import(imported):
+    draft = page_for(106)
+    draft.save_revision().publish()
+    assert ChangeLog.objects.filter(object_id=draft.pk, kind="UPSERT").exists()
+    assert ArticleSearchDocument.objects.filter(article_id=draft.pk).exists()
+
+
+def test_unchanged_rerun_writes_no_revision_log_feed_entry_or_cache_bump(
+    imported, media, kinds, tmp_path, monkeypatch
+):
+    bumps = []
+    monkeypatch.setattr(services.api_cache, "bump_generation", lambda **kw: bumps.append(kw))
+    before = (Revision.objects.count(), PageLogEntry.objects.count(), ChangeLog.objects.count(),
+              ArticleSearchDocument.objects.count(), ReferenceIndex.objects.count())  # fmt: skip
+    stamps = dict(ImportedPost.objects.values_list("wp_id", "imported_at"))
+    report, _ = run(media=str(media), topic_kinds=str(kinds), report_dir=tmp_path)
+    assert report["counts"]["unchanged"] == 5
+    after = (Revision.objects.count(), PageLogEntry.objects.count(), ChangeLog.objects.count(),
+             ArticleSearchDocument.objects.count(), ReferenceIndex.objects.count())  # fmt: skip
+    assert after == before
+    assert dict(ImportedPost.objects.values_list("wp_id", "imported_at")) == stamps
+    assert bumps == []

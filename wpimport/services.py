@@ -1,6 +1,8 @@
 """Writes a scanned WordPress export into Kiosque: rubriques, topics, authors, images, articles
-and redirects. Pages are published through their revisions, as in the admin, so the change feed,
-webhooks, the search index and the API cache follow through their usual signals.
+and redirects. Pages are published through their revisions, as in the admin. The per-page signal
+work (change feed, webhooks, search indexes, reference index, API cache) is held back during the
+run and done in batches instead (see `deferred_signals` and `Importer.flush`): once per page and
+per batch rather than three times per page.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import html
 import json
 import logging
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +28,16 @@ from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
+from wagtail.models import ReferenceIndex
+from wagtail.search import index as search_index
+from wagtail.search.backends import get_search_backends
+from wagtail.signals import page_published, page_unpublished
 from wagtail.utils.file import hash_filelike
 
+from cms.graphql import cache as api_cache
+from delivery import feed
+from delivery import signals as feed_signals
+from news.demo.loader import deferred_indexing
 from news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -36,6 +47,8 @@ from news.models import (
     Topic,
     french_sort_key,
 )
+from search import services as search_services
+from search import signals as search_signals
 from wpimport import converter
 from wpimport.models import ImportedPost
 from wpimport.parser import ExportIndex, Post, iter_posts, upload_path
@@ -58,6 +71,9 @@ SKIP_REASONS = {
 }
 FALLBACK_SECTION = ("archives", "Archives")
 # Paths of a WordPress site that are never posts: links to them are not reported as missing.
+# Pages written between two batched passes of signal work: bounds what an interrupted run leaves
+# to `update_index` / `rebuild_references_index`, and the memory the pass holds.
+FLUSH_EVERY = 500
 NON_POST_PREFIXES = ("/wp-content/", "/wp-admin/", "/wp-includes/", "/category/", "/tag/",
                      "/author/", "/feed", "/page/", "/wp-json/")  # fmt: skip
 
@@ -133,6 +149,38 @@ def parse_date(post: Post) -> datetime | None:
     return None
 
 
+@contextmanager
+def deferred_signals():
+    """Hold back the work publishing does page by page: Wagtail's search and reference indexes,
+    the change feed and its webhooks, the article search index and the API cache generation.
+    The caller does it in batches (Importer.flush). Signals are process-wide: this is for a
+    management command, not for a web worker. Redirect signals stay on (cheap, and the
+    redirects API needs their stamps)."""
+    held = [
+        (page_published, "kiosque_feed_published"),
+        (page_unpublished, "kiosque_feed_unpublished"),
+        (page_published, "search.on_published"),
+        (page_unpublished, "search.on_unpublished"),
+        (page_published, f"kiosque-cache-{id(page_published)}"),
+        (page_unpublished, f"kiosque-cache-{id(page_unpublished)}"),
+    ]
+    cache_models = (Topic, Author, get_image_model(), Redirect)
+    from django.db.models.signals import post_save
+
+    try:
+        for signal, uid in held:
+            signal.disconnect(dispatch_uid=uid)
+        for model in cache_models:
+            post_save.disconnect(sender=model, dispatch_uid=f"kiosque-save-{model}")
+        with deferred_indexing():
+            yield
+    finally:
+        # Each connect() is idempotent (dispatch_uid): it restores exactly what was held.
+        feed_signals.connect()
+        search_signals.connect()
+        api_cache.connect_signals()
+
+
 def _path_key(path: str) -> str:
     return "/" + path.strip("/").lower() if path.strip("/") else ""
 
@@ -170,6 +218,9 @@ class Importer:
         self._current: int | None = None
         self._warn_links = True
         self._exists: dict[str, str] = {}
+        # Written since the last flush: pages (by id) and other indexed objects (by model).
+        self.pending_pages: set[int] = set()
+        self.pending_objects: dict[type, set[int]] = defaultdict(set)
 
     # Links ---------------------------------------------------------------------------------
 
@@ -283,6 +334,7 @@ class Importer:
                 self.images[path] = None
                 return None
         self.report.created["images"] += 1
+        self.pending_objects[type(image)].add(image.pk)
         self.images[path] = image.pk
         return image.pk
 
@@ -310,6 +362,7 @@ class Importer:
                 with transaction.atomic():
                     self.home.add_child(instance=section)
                     section.save_revision().publish()
+                self.pending_pages.add(section.pk)
         self.sections[slug] = section
         return section
 
@@ -333,6 +386,7 @@ class Importer:
                 topic = Topic(name=name, slug=unique, kind=kind)
                 if not self.options.dry_run:
                     topic.save()
+                    self.pending_objects[Topic].add(topic.pk)
                 self.topic_slugs.add(unique)
                 self.topics[key] = topic
                 self.report.created["topics"] += 1
@@ -354,6 +408,7 @@ class Importer:
             author = Author(name=name, slug=slug)
             if not self.options.dry_run:
                 author.save()
+                self.pending_objects[Author].add(author.pk)
             self.report.created["authors"] += 1
         self.authors[login] = author
         return author
@@ -362,15 +417,57 @@ class Importer:
 
     def run(self, path, progress=None) -> Report:
         total = len(self.index.posts)
-        for done, post in enumerate(iter_posts(path), start=1):
-            self.import_post(post)
-            if progress:
-                progress(done, total)
-        if self.relink and not self.options.dry_run:
-            # Links to posts that came later in the file: their pages exist now.
-            for post in iter_posts(path, wanted=self.relink):
-                self.import_post(post, relink=True)
+        with deferred_signals():
+            try:
+                for done, post in enumerate(iter_posts(path), start=1):
+                    self.import_post(post)
+                    if len(self.pending_pages) >= FLUSH_EVERY:
+                        self.flush()
+                    if progress:
+                        progress(done, total)
+                if self.relink and not self.options.dry_run:
+                    # Links to posts that came later in the file: their pages exist now.
+                    for post in iter_posts(path, wanted=self.relink):
+                        self.import_post(post, relink=True)
+                        if len(self.pending_pages) >= FLUSH_EVERY:
+                            self.flush()
+            finally:
+                # Also when the run stops early: what was committed gets indexed and announced.
+                self.flush()
         return self.report
+
+    def flush(self) -> None:
+        """The signal work held back since the last flush, once per object, in batches: Wagtail's
+        search and reference indexes, the article search index, change feed entries (and their
+        webhooks), then one bump of the API cache generation."""
+        if not self.pending_pages and not self.pending_objects:
+            return
+        pages = sorted(self.pending_pages)
+        objects = dict(self.pending_objects)
+        self.pending_pages, self.pending_objects = set(), defaultdict(set)
+        backends = list(get_search_backends(with_auto_update=True))
+        with transaction.atomic():
+            for model, pks in objects.items():
+                self._index(model, list(model.objects.filter(pk__in=pks)), backends)
+            for start in range(0, len(pages), FLUSH_EVERY):
+                batch = pages[start : start + FLUSH_EVERY]
+                for model in (ArticlePage, SectionPage):
+                    found = list(model.objects.filter(pk__in=batch))
+                    self._index(model, found, backends)
+                search_services.index_articles(batch)
+            feed.refresh_pages(pages)
+            api_cache.bump_generation()
+
+    @staticmethod
+    def _index(model, objects: list, backends) -> None:
+        if not objects:
+            return
+        if search_index.class_is_indexed(model):
+            for backend in backends:
+                backend.add_bulk(model, objects)
+        if ReferenceIndex.is_indexed(model):
+            for obj in objects:
+                ReferenceIndex.create_or_update_for_object(obj)
 
     def import_post(self, post: Post, *, relink: bool = False) -> None:
         self._current = post.wp_id
@@ -500,11 +597,13 @@ class Importer:
             elif page.live and not self.options.as_drafts:
                 page.unpublish()
             self._redirects(post, page)
+            # page_id, not page: records live for the whole run and must not pin each page.
             self.records[post.wp_id], _ = ImportedPost.objects.update_or_create(
                 site_url=self.site_url, wp_id=post.wp_id,
-                defaults={"page": page, "fingerprint": fingerprint},
+                defaults={"page_id": page.pk, "fingerprint": fingerprint},
             )  # fmt: skip
         self.page_ids[post.wp_id] = page.pk
+        self.pending_pages.add(page.pk)
         return page
 
     def _state(self, post: Post) -> str:
@@ -547,8 +646,11 @@ class Importer:
                 continue
             existing = Redirect.objects.filter(old_path=old_path, site=self.redirect_site).first()
             if existing is None:
-                Redirect.objects.create(old_path=old_path, site=self.redirect_site,
-                                        redirect_page=page, is_permanent=True)  # fmt: skip
+                redirect = Redirect.objects.create(
+                    old_path=old_path, site=self.redirect_site, redirect_page=page,
+                    is_permanent=True,
+                )  # fmt: skip
+                self.pending_objects[Redirect].add(redirect.pk)
                 self.report.created["redirects"] += 1
             elif existing.redirect_page_id != page.pk:
                 self.report.warn(post.wp_id, f"redirection existante conservée : {old_path}")
