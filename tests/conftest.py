@@ -139,3 +139,23 @@ def pytest_terminal_summary(terminalreporter, config):
     seed = config.getoption("randomly_seed", default=None)
     if config.pluginmanager.has_plugin("randomly") and isinstance(seed, int):
         terminalreporter.write_line(f"Test order: --randomly-seed={seed} replays it")
+
+
+class Clock:
+    """Django's clock, frozen and moved by hand: scheduled go-live and expiry without waiting."""
+
+    def __init__(self, monkeypatch):
+        from django.utils import timezone
+
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)

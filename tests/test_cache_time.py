@@ -8,27 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from cms.models import ContentGeneration
 from news.models import ArticlePage
 from tests.factories import dated, make_article, make_section, make_site
 
 LISTING = "{ articles(first: 10) { edges { node { title } } } }"
-
-
-class Clock:
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from news.models import ArticlePage
 from tests.factories import make_article, make_section, make_site
@@ -14,20 +13,6 @@ ONE = "query($slug: String) { article(slug: $slug) { id } }"
 FEED = """query($since: String) {
   changes(since: $since) { entries { id contentType kind } nextCursor }
 }"""
-
-
-class Clock:
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 @pytest.fixture
