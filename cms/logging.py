@@ -6,6 +6,7 @@ User-Agent never break a line apart, which a `%`-style format string with JSON p
 
 import json
 import logging
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from gunicorn.glogging import Logger as GunicornLogger
@@ -76,3 +77,17 @@ class JsonGunicornLogger(GunicornLogger):
             )
         except Exception:
             self.exception("access log failed")
+
+
+@contextmanager
+def quiet_loggers(names):
+    """Raise the given loggers to WARNING for a long command, so its progress stays readable."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

@@ -1,28 +1,14 @@
 """`manage.py load_demo_content`: the demo newsroom; running it again changes nothing."""
 
-import logging
 import time
-from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.logging import quiet_loggers
 from news.demo.loader import DemoContentError, DemoLoader
 
 # Per-page INFO lines from Wagtail and the task runner would bury the progress messages.
 CHATTY_LOGGERS = ("wagtail", "django_tasks")
-
-
-@contextmanager
-def quiet_loggers(names):
-    loggers = [logging.getLogger(name) for name in names]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 # What the summary line calls each kind of row it created.

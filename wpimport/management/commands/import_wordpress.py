@@ -2,15 +2,14 @@
 
 import csv
 import json
-import logging
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
+from cms.logging import quiet_loggers
 from home.models import HomePage
 from news.models import SectionPage, Topic
 from wpimport.parser import ExportError, scan
@@ -24,19 +23,6 @@ KIND_ALIASES = {
     "theme": Topic.Kind.THEME.value, "personne": "person", "lieu": "place",
 }  # fmt: skip
 SHOWN_LINES = 40
-
-
-@contextmanager
-def quiet_loggers(names):
-    loggers = [logging.getLogger(name) for name in names]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 def read_pairs(path: str, what: str) -> list[tuple[str, str]]:
