@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.test_editor_flow_browser import CHROMIUM, CHROMIUM_ARGS, Editor, _require_chromium
 from tests.test_editor_flow_browser import graphql as api
@@ -39,7 +40,14 @@ class Desk(Editor):
 
     def shot(self, name: str):
         self.step += 1
-        self.page.screenshot(path=str(self.folder / f"{self.step:02d}-{name}.png"))
+        path = str(self.folder / f"{self.step:02d}-{name}.png")
+        try:
+            self.page.screenshot(path=path)
+        except PlaywrightError:
+            # Chromium sometimes refuses a capture mid-repaint; the picture is for people, so
+            # one more try after a frame, not a failed newsroom day.
+            self.page.wait_for_timeout(500)
+            self.page.screenshot(path=path)
 
 
 @pytest.fixture
