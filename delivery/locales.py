@@ -2,6 +2,7 @@
 
 import graphene
 
+from cms.graphql.dependencies import record
 from news import selectors
 
 
@@ -21,6 +22,8 @@ def public_translations(page, *, info) -> list[TranslationType]:
     """The page's live, public translations on the requesting site (other editions only)."""
     from cms.graphql.interfaces import page_path
 
+    # Another edition publishing, moving or withdrawing this page's translation changes this.
+    record(info.context, f"translation:{page.translation_key}")
     memo = selectors._memo(info)
     if "edition_roots" not in memo:
         memo["edition_roots"] = selectors.edition_root_paths(info)

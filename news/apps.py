@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class NewsConfig(AppConfig):
     name = "news"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The response cache learns what newsroom answers read and what each change touches.
+        from news import dependencies, invalidation
+
+        dependencies.register()
+        invalidation.connect()

@@ -14,9 +14,11 @@ from grapple.registry import registry
 
 from cms import keyset
 from cms.graphql.cache import mark_uncacheable
+from cms.graphql.dependencies import record
 from cms.graphql.errors import client_error
 from home.models import HomePage
 from news import selectors
+from news.dependencies import ARTICLE_MISS, page
 from news.models import ArticlePage, SectionPage
 
 
@@ -247,7 +249,11 @@ class NewsQuery(graphene.ObjectType):
             pk = parse_pk(id)  # None beyond a bigint, which PostgreSQL would refuse
             if pk is None:
                 return None
-        return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
+        found = selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
+        if found is None:
+            # Not public (yet): the answer changes when that page, or any article, does.
+            record(info.context, page(pk) if pk is not None else ARTICLE_MISS)
+        return found
 
     @staticmethod
     def resolve_articles(

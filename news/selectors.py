@@ -20,6 +20,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
+from news import dependencies
 from news.graphql import PublicRelatedLink
 from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
 from news.richtext import page_link_ids, safe_url
@@ -281,6 +282,8 @@ def public_articles(info, *, listing: bool = False, **filters) -> QuerySet[Artic
 
     `listing=True` (ordered pages of many articles) reads the root's children first so the
     database can walk the date index; lookups by id or path do without that query."""
+    if listing:
+        dependencies.record_listing(info, **filters)
     return published_articles(
         root_path=site_root(info),
         private=private_paths(info),
@@ -672,6 +675,7 @@ def public_page_or_none(page: Page | None, *, info) -> ArticlePage | None:
 
 def featured_articles(home, *, info) -> list[ArticlePage]:
     ids = [item.article_id for item in home.featured.all()]
+    dependencies.record_pages(info, ids)
     if not ids:
         return []
     found = {a.pk: a for a in public_articles(info).select_related("locale").filter(pk__in=ids)}

@@ -37,6 +37,7 @@ from wagtail.utils.file import hash_filelike
 from cms.graphql import cache as api_cache
 from delivery import feed
 from delivery import signals as feed_signals
+from news import invalidation as news_invalidation
 from news.demo.loader import deferred_indexing
 from news.models import (
     ArticleAuthor,
@@ -161,15 +162,15 @@ def deferred_signals():
         (page_unpublished, "kiosque_feed_unpublished"),
         (page_published, "search.on_published"),
         (page_unpublished, "search.on_unpublished"),
-        (page_published, f"kiosque-cache-{id(page_published)}"),
-        (page_unpublished, f"kiosque-cache-{id(page_unpublished)}"),
     ]
-    cache_models = (Topic, Author, get_image_model(), Redirect)
+    cache_models = (get_image_model(), Redirect)
     from django.db.models.signals import post_save
 
     try:
         for signal, uid in held:
             signal.disconnect(dispatch_uid=uid)
+        # The response cache's precise invalidation: the import flushes it once per batch.
+        news_invalidation.disconnect()
         for model in cache_models:
             post_save.disconnect(sender=model, dispatch_uid=f"kiosque-save-{model}")
         with deferred_indexing():
@@ -179,6 +180,7 @@ def deferred_signals():
         feed_signals.connect()
         search_signals.connect()
         api_cache.connect_signals()
+        news_invalidation.connect()
 
 
 def _path_key(path: str) -> str:
