@@ -633,6 +633,7 @@ def _tags_of(request) -> frozenset[str]:
 def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
     global rebuilds  # noqa: PLW0603
     response = build()
+    rebuilds += 1
     if not _storable(request, response):
         response["Cache-Control"] = "no-store"
         return response
@@ -646,7 +647,6 @@ def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
         # A page went live or expired while this answer was built: do not keep it.
         response["Cache-Control"] = "no-store"
         return response
-    rebuilds += 1
     if len(content) <= _opt("MAX_ENTRY_BYTES"):
         try:
             _store(miss, tags, etag, content, remaining)
