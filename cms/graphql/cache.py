@@ -553,11 +553,16 @@ def _lookup(request):
     return miss
 
 
+def lock_key(key: str) -> str:
+    """The single-flight lock of an entry's key."""
+    return LOCK_PREFIX + key[len(ENTRY_PREFIX) :]
+
+
 def _single_flight(request, miss: _Miss, stale, now: float):
     """One rebuild per key: the first request takes the key's lock and rebuilds; the others get
     the answer the changed tags made stale (for at most GRACE seconds after the lock was taken)
     or, when there is none, wait up to WAIT seconds for the rebuilt one."""
-    cache, lock = miss.cache, LOCK_PREFIX + miss.key[len(ENTRY_PREFIX) :]
+    cache, lock = miss.cache, lock_key(miss.key)
     grace = float(_opt("GRACE"))
     wait = float(_opt("WAIT"))
     ttl = max(1, math.ceil(max(grace, wait)))
@@ -565,8 +570,13 @@ def _single_flight(request, miss: _Miss, stale, now: float):
         miss.lock = lock
         return miss
     taken = cache.get(lock)
-    if stale is not None and grace > 0 and taken is not None and time.time() - taken < grace:
-        return _stale_response(request, stale)
+    age = time.time() - taken if isinstance(taken, float) else math.inf
+    if stale is not None and grace > 0:
+        if age < grace:
+            return _stale_response(request, stale)
+        return miss  # the rebuild takes too long (or its process died): do it here
+    if age >= max(grace, wait):
+        return miss
     # No previous answer (or no grace): wait for the rebuild, polling the entry.
     until = time.monotonic() + wait
     while time.monotonic() < until:
