@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check browser bench bench-matrix bench-archive bench-sync fuzz \
+.PHONY: install run test lint format check browser bench bench-matrix bench-archive bench-sync bench-peak fuzz \
 	loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
@@ -68,6 +68,12 @@ bench-sync: install
 
 fuzz: install
 	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q
+
+# Breaking news at peak traffic: tag invalidation vs the global generation, same run; writes
+# docs/benchmarks-peak.md. Loopback only; needs PostgreSQL, Redis and wrk. PEAK_ARGS=--duration 60
+bench-peak: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python bench/peak.py $(PEAK_ARGS)
 
 # Loopback only, bounded in time; needs PostgreSQL, Redis and wrk (docs/reliability.md).
 loadtest: install
