@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,29 +74,27 @@ def wrk(base_url: str, requests_file: Path, args, duration: int) -> dict:
     return parse_wrk(run.stdout)
 
 
-def publisher(env, base_url, duration, sections, hot, quiet, result) -> None:
+def start_publisher(env, base_url, duration, sections, hot, quiet) -> subprocess.Popen:
+    """The publisher, once Django is set up in it (it prints "ready")."""
     command = [PYTHON, str(ROOT / "bench" / "peak_publisher.py"), base_url, str(duration),
                ",".join(sections), ",".join(hot)] + (["--quiet"] if quiet else [])  # fmt: skip
-    run = subprocess.run(  # noqa: S603
-        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=duration + 120,
-        check=False,
-    )  # fmt: skip
-    if run.returncode != 0:
-        sys.stderr.write(run.stderr[-3000:])
-        result["error"] = "publisher failed"
-        return
-    result.update(json.loads(run.stdout.strip().splitlines()[-1]))
+    proc = subprocess.Popen(  # noqa: S603
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    line = proc.stdout.readline()
+    if line.strip() != "ready":
+        proc.kill()
+        raise SystemExit(f"publisher failed to start: {line}{proc.stderr.read()[-3000:]}")
+    return proc
 
 
 def phase(env, server, requests_file, args, sections, hot, *, quiet: bool) -> dict:
-    found: dict = {}
-    thread = threading.Thread(
-        target=publisher,
-        args=(env, server.base_url, args.duration, sections, hot, quiet, found),
-    )
-    thread.start()
+    proc = start_publisher(env, server.base_url, args.duration, sections, hot, quiet)
     load = wrk(server.base_url, requests_file, args, args.duration)
-    thread.join(timeout=args.duration + 150)
+    out, err = proc.communicate(timeout=args.duration + 150)
+    if proc.returncode != 0:
+        raise SystemExit(f"publisher failed: {err[-3000:]}")
+    found = json.loads(out.strip().splitlines()[-1])
     load.update(found)
     changes = found.get("publishes", 0) + found.get("updates", 0)
     load["rebuilds_per_change"] = found.get("rebuilds", 0) / changes if changes else None

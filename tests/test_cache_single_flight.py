@@ -124,3 +124,19 @@ def test_an_answer_past_its_go_live_moment_is_never_served_as_stale(
     cache().add(lock_of(rf), time.time(), timeout=10)
     settings.KIOSQUE_CACHE = {**settings.KIOSQUE_CACHE, "WAIT": 0}
     assert titles(client.get(URL)) == ["Embargo", "Premier"]
+
+
+def test_an_answer_built_while_something_changed_is_not_kept(rf, monde):
+    from django.http import HttpResponse
+
+    def build():
+        # A change commits while this answer is being built from the rows read before it.
+        http_cache.invalidate(f"page:{monde.pk}")
+        return HttpResponse(
+            b'{"data": {"articles": {"edges": []}}}', content_type="application/json"
+        )
+
+    response = http_cache.serve(rf.get(URL), build)
+    assert response.status_code == 200
+    # Nothing was kept: the next request builds again.
+    assert isinstance(http_cache._lookup(rf.get(URL)), http_cache._Miss)

@@ -490,6 +490,17 @@ class _Miss:
         self.deadline, self.lock = deadline, lock
 
 
+# Key -> tags of its last entry, per process: a hit then reads entry and stamps in one trip.
+_key_tags: dict[str, tuple[str, ...]] = {}
+_KEY_TAGS_SIZE = 4096
+
+
+def _remember_tags(key: str, entry) -> None:
+    if len(_key_tags) >= _KEY_TAGS_SIZE:
+        _key_tags.clear()
+    _key_tags[key] = tuple(_entry_tags(entry))
+
+
 def _now() -> float:
     # timezone.now(), not time.time(): the same clock as the visibility rules.
     return timezone.now().timestamp()
@@ -524,12 +535,16 @@ def _lookup(request):
             entry = cache.get(key)
             generation, stamps = _database_read(_entry_tags(entry))
         else:
-            found = cache.get_many([GENERATION_KEY, key])
+            # The stamps of the tags this key had last time come in the same round trip.
+            guess = _key_tags.get(key, ())
+            found = cache.get_many([GENERATION_KEY, key, *(TAG_PREFIX + tag for tag in guess)])
             generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = current_generation(cache)
             entry = found.get(key)
             stamps = None
+            if entry is not None and set(_entry_tags(entry)) <= set(guess):
+                stamps = {t: found[TAG_PREFIX + t] for t in guess if TAG_PREFIX + t in found}
         if generation != _last_generation:
             # The site a host matches may have changed with the clock.
             fresh_key = response_key(request, _site_memo.site_id(request, generation))
@@ -539,6 +554,7 @@ def _lookup(request):
         if entry is not None and len(entry) == 5:
             if stamps is None:
                 stamps = _cache_read(cache, _entry_tags(entry))[1]
+                _remember_tags(key, entry)
             if _is_fresh(entry, stamps) and now < entry[1]:
                 return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
         if entry is not None and (len(entry) != 5 or now >= entry[1]):
@@ -644,6 +660,9 @@ def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
     global rebuilds  # noqa: PLW0603
     response = build()
     rebuilds += 1
+    if miss and _opt("COUNT_REBUILDS"):
+        with contextlib.suppress(Exception):
+            _incr_or_start(miss.cache, REBUILDS_KEY)
     if not _storable(request, response):
         response["Cache-Control"] = "no-store"
         return response
@@ -674,17 +693,16 @@ def _store(miss: _Miss, tags, etag: str, content: bytes, remaining: float) -> No
         return
     entry_stamps = tuple(sorted((tag, stamps.get(tag)) for tag in tags))
     timeout = max(1, math.ceil(remaining))
-    cache.set(
-        miss.key, (miss.generation, miss.deadline, etag, content, entry_stamps), timeout=timeout
-    )
-    if _opt("COUNT_REBUILDS"):
-        _incr_or_start(cache, REBUILDS_KEY)
+    entry = (miss.generation, miss.deadline, etag, content, entry_stamps)
+    cache.set(miss.key, entry, timeout=timeout)
+    _remember_tags(miss.key, entry)
 
 
 def reset_state() -> None:
     """Forget what this process remembered about the cache (tests, and after a fork)."""
     global _down_until, _bump_pending, _last_generation, rebuilds  # noqa: PLW0603
     _down_until, _bump_pending, _last_generation, rebuilds = 0.0, set(), None, 0
+    _key_tags.clear()
     _next_event.reset()
     _site_memo._generation = None
 
