@@ -177,8 +177,10 @@ def render(results, args, elapsed, load_before) -> str:
         f"{ratio('rebuilds', busy_t, busy_g):.2f}",
         "",
         "Cache hits: requests minus rebuilds (the server counts a rebuild each time it builds a "
-        "cacheable answer). Max staleness: longest time from a change's commit until the probe "
-        "reader got an answer showing it, polling every 10 ms (the grace period allows 10 s).",
+        "cacheable answer). Max staleness: the longest time, over all changes, from a change's "
+        "commit until the probe reader sent the first request whose answer showed it (polling "
+        "every 10 ms; a request's own queueing behind the 64 connections is not counted). The "
+        "grace period allows 10 s.",
         "",
     ]
     return "\n".join(lines)
