@@ -736,3 +736,26 @@ def connect_signals() -> None:
     for model, handler in handlers:
         post_save.connect(handler, sender=model, dispatch_uid=f"kiosque-save-{model}")
         post_delete.connect(handler, sender=model, dispatch_uid=f"kiosque-del-{model}")
+    invalidate_on_change(*_watched)
+
+
+# Models feature apps registered with `invalidate_on_change`, in registration order.
+_watched: list = []
+
+
+def _model_changed(sender, instance, **kwargs):
+    invalidate(f"model:{sender._meta.label_lower}")
+
+
+def invalidate_on_change(*models) -> None:
+    """Drop the answers of undeclared root fields (they record ANY) when a row of one of
+    `models` is saved or deleted: for data only such fields show (the newsletter box). Data that
+    declared fields show needs its own tags (see news.invalidation)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        if model not in _watched:
+            _watched.append(model)
+        uid = f"kiosque-model-{model._meta.label_lower}"
+        post_save.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-delete")
