@@ -75,7 +75,10 @@ def collect(request) -> set[str]:
 
 def register() -> None:
     """Declare the newsroom's root fields and its collector to the response cache."""
+    from news import invalidation
+
     dependencies.register_collector(collect)
+    dependencies.register_schedule(invalidation.scheduled_events)
     dependencies.register_root_field("home", STRUCTURE, HOME)
     dependencies.register_root_field("sections", STRUCTURE)
     dependencies.register_root_field("section", STRUCTURE)

@@ -10,12 +10,15 @@ page's featured list (unless it is on it) cached.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from cms.graphql.cache import invalidate
+from cms.graphql.dependencies import ALL
 from news.dependencies import ARTICLE_MISS, HOME, SEARCH, STRUCTURE, listing_tags, page
 from news.models import ArticleAuthor, ArticlePage, Author, SectionPage, Topic
 
@@ -113,6 +116,40 @@ def snippet_changed(kind: str, instance, old_slug: str | None) -> None:
     if old_slug and old_slug != instance.slug:
         tags.update(listing_tags(**{kind: old_slug}))
     invalidate(*tags)
+
+
+# At most this many upcoming go-lives (and as many expiries) are told apart; past the last
+# one listed, every answer ends and the list is read again.
+SCHEDULE_LIMIT = 50
+
+
+def scheduled_events(now: float) -> list[tuple[float, set[str]]]:
+    """Each go-live or expiry after `now` of a live page, with the tags of the answers it
+    changes: the same as publishing or unpublishing it then (the API shows and hides pages by
+    the clock, before Wagtail's scheduler runs)."""
+    moment = datetime.fromtimestamp(now, tz=UTC)
+    live = Page.objects.filter(live=True)
+    events = []
+    for field in ("go_live_at", "expire_at"):
+        rows = list(
+            live.filter(**{f"{field}__gt": moment})
+            .order_by(field)
+            .values_list("pk", "content_type_id", field)[:SCHEDULE_LIMIT]
+        )
+        for pk, type_id, at in rows:
+            events.append((at.timestamp(), _tags_of_page(pk, type_id)))
+        if len(rows) == SCHEDULE_LIMIT:
+            events.append((rows[-1][2].timestamp(), {ALL}))
+    return events
+
+
+def _tags_of_page(pk, type_id) -> set[str]:
+    model = ContentType.objects.get_for_id(type_id).model_class()
+    if model is not None and issubclass(model, ArticlePage):
+        return article_tags(pk, None, membership(pk))
+    if model is not None and issubclass(model, SectionPage):
+        return {STRUCTURE}
+    return {page(pk), HOME}
 
 
 # --- Signal handlers -------------------------------------------------------------------------

@@ -393,6 +393,61 @@ def _deadline(generation, now: float) -> float:
     return deadline if event is None else min(deadline, event)
 
 
+class _Schedule:
+    """Upcoming go-live and expiry moments with the tags each one changes (from the feature
+    apps, cms.graphql.dependencies.register_schedule), read once per clock value and again once
+    the first of them has passed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = None
+        self._events: list[tuple[float, frozenset]] = []
+
+    def events(self, generation, now: float) -> list[tuple[float, frozenset]]:
+        with self._lock:
+            if generation == self._generation and (not self._events or now < self._events[0][0]):
+                return self._events
+        events = scheduled_events(now)
+        with self._lock:
+            self._generation, self._events = generation, events
+        return events
+
+    def reset(self) -> None:
+        with self._lock:
+            self._generation, self._events = None, []
+
+
+_schedule = _Schedule()
+
+
+def scheduled_events(now: float) -> list[tuple[float, frozenset]]:
+    """(moment, tags) of every go-live or expiry after `now`, soonest first. Every moment also
+    drops the answers of undeclared fields (ANY); without a provider, every moment drops every
+    answer."""
+    found = []
+    for provider in dependencies.schedule_providers():
+        found += [(at, frozenset((*tags, dependencies.ANY))) for at, tags in provider(now)]
+    if not dependencies.schedule_providers():
+        at = next_scheduled_event(now)
+        if at is not None:
+            found.append((at, frozenset((dependencies.ALL,))))
+    return sorted((event for event in found if event[0] > now), key=lambda event: event[0])
+
+
+def deadline_for(tags, generation, now: float) -> float:
+    """When an answer that read `tags` stops being true: the first scheduled moment that
+    changes one of them, or the timeout."""
+    deadline = now + options()["TIMEOUT"]
+    if not _by_tags():
+        return _deadline(generation, now)
+    for at, event_tags in _schedule.events(generation, now):
+        if at >= deadline:
+            break
+        if event_tags & tags:
+            return at
+    return deadline
+
+
 def purge_cdn() -> None:
     """Ask the configured frontend caches (Wagtail's frontend_cache backends) to drop the API."""
     urls = getattr(settings, "KIOSQUE_CDN_PURGE_URLS", [])
@@ -483,11 +538,12 @@ class _Miss:
     """What serve() needs to keep the answer it builds: where, under which clock, until when,
     and the lock it holds when single flight is on."""
 
-    __slots__ = ("cache", "deadline", "generation", "key", "lock")
+    __slots__ = ("cache", "generation", "key", "lock", "now")
 
-    def __init__(self, cache, key, generation, deadline, lock=None):
+    def __init__(self, cache, key, generation, now, lock=None):
         self.cache, self.key, self.generation = cache, key, generation
-        self.deadline, self.lock = deadline, lock
+        # When it was looked up: the answer is true from then until its deadline.
+        self.now, self.lock = now, lock
 
 
 # Key -> tags of its last entry, per process: a hit then reads entry and stamps in one trip.
@@ -559,8 +615,7 @@ def _lookup(request):
                 return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
         if entry is not None and (len(entry) != 5 or now >= entry[1]):
             entry = None  # past a go-live or expiry: never served again, not even as stale
-        deadline = _deadline(generation, now)
-        miss = _Miss(cache, key, generation, deadline)
+        miss = _Miss(cache, key, generation, now)
         if _opt("SINGLE_FLIGHT"):
             return _single_flight(request, miss, entry, now)
     except Exception as exc:  # noqa: BLE001
@@ -671,20 +726,21 @@ def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
     tags = _tags_of(request)
     if not miss:  # the cache could not be read: answer, keep nothing
         return _public_response(request, content, etag, tags=tags)
-    remaining = miss.deadline - _now()
+    deadline = deadline_for(tags, miss.generation, miss.now)
+    remaining = deadline - _now()
     if remaining <= 0:
         # A page went live or expired while this answer was built: do not keep it.
         response["Cache-Control"] = "no-store"
         return response
     if len(content) <= _opt("MAX_ENTRY_BYTES"):
         try:
-            _store(miss, tags, etag, content, remaining)
+            _store(miss, tags, etag, content, deadline, remaining)
         except Exception as exc:  # noqa: BLE001
             _failed("write", exc)
     return _public_response(request, content, etag, remaining, tags=tags)
 
 
-def _store(miss: _Miss, tags, etag: str, content: bytes, remaining: float) -> None:
+def _store(miss: _Miss, tags, etag: str, content: bytes, deadline: float, remaining: float):
     cache = miss.cache
     generation, stamps = _read(cache, tags)
     if generation != miss.generation:
@@ -693,7 +749,7 @@ def _store(miss: _Miss, tags, etag: str, content: bytes, remaining: float) -> No
         return
     entry_stamps = tuple(sorted((tag, stamps.get(tag)) for tag in tags))
     timeout = max(1, math.ceil(remaining))
-    entry = (miss.generation, miss.deadline, etag, content, entry_stamps)
+    entry = (miss.generation, deadline, etag, content, entry_stamps)
     cache.set(miss.key, entry, timeout=timeout)
     _remember_tags(miss.key, entry)
 
@@ -704,6 +760,7 @@ def reset_state() -> None:
     _down_until, _bump_pending, _last_generation, rebuilds = 0.0, set(), None, 0
     _key_tags.clear()
     _next_event.reset()
+    _schedule.reset()
     _site_memo._generation = None
 
 

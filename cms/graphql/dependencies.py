@@ -32,6 +32,7 @@ _root_fields: dict[str, tuple[str, ...]] = {
     "__typename": (),
 }
 _collectors: list[Callable[[object], Iterable[str]]] = []
+_schedules: list[Callable[[float], list]] = []
 
 
 def record(request, *tags: str) -> None:
@@ -55,6 +56,17 @@ def register_collector(collector: Callable[[object], Iterable[str]]) -> None:
     """`collector(request)` returns more tags, read from the app's own request state."""
     if collector not in _collectors:
         _collectors.append(collector)
+
+
+def register_schedule(provider: Callable[[float], list]) -> None:
+    """`provider(now)` returns [(timestamp, tags)]: each go-live or expiry after `now` of the
+    app's pages and the tags of the answers it changes (the API hides pages by the clock)."""
+    if provider not in _schedules:
+        _schedules.append(provider)
+
+
+def schedule_providers() -> list[Callable[[float], list]]:
+    return list(_schedules)
 
 
 def collected(request) -> frozenset[str]:
