@@ -12,13 +12,17 @@ from cms.graphql import dependencies
 
 # Every public answer depends on the site's sections, restrictions and sites (rarely edited).
 STRUCTURE = "structure"
-ARTICLE_MISS = "article-miss"
 SEARCH = "search"
 HOME = "home"
 
 
 def page(pk) -> str:
     return f"page:{pk}"
+
+
+def slug_lookup(slug_or_path: str) -> str:
+    """An article looked up by slug or path (its last segment is its slug)."""
+    return "lookup:slug:" + slug_or_path.strip("/").rsplit("/", 1)[-1].lower()
 
 
 def listing_tags(*, section=None, topic=None, author=None) -> list[str]:

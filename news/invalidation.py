@@ -19,7 +19,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pr
 
 from cms.graphql.cache import invalidate
 from cms.graphql.dependencies import ALL
-from news.dependencies import ARTICLE_MISS, HOME, SEARCH, STRUCTURE, listing_tags, page
+from news.dependencies import HOME, SEARCH, STRUCTURE, listing_tags, page, slug_lookup
 from news.models import ArticleAuthor, ArticlePage, Author, SectionPage, Topic
 
 _BEFORE = "_kiosque_before"
@@ -31,7 +31,9 @@ def membership(pk) -> dict | None:
     section, topics, authors."""
     row = (
         ArticlePage.objects.filter(pk=pk)
-        .values("live", "path", "published_at", "translation_key", "expire_at", "go_live_at")
+        .values(
+            "live", "path", "slug", "published_at", "translation_key", "expire_at", "go_live_at"
+        )
         .first()
     )
     if row is None:
@@ -49,6 +51,7 @@ def membership(pk) -> dict | None:
         "live": row["live"],
         "order": (row["published_at"], row["expire_at"], row["go_live_at"]),
         "translation_key": row["translation_key"],
+        "slug": row["slug"],
         "section": section,
         "topics": frozenset(topics),
         "authors": frozenset(authors),
@@ -70,7 +73,9 @@ def membership_tags(state: dict | None) -> set[str]:
 
 def article_tags(pk, before: dict | None, after: dict | None) -> set[str]:
     """Tags an article change bumps, from its state before and after the change."""
-    tags = {page(pk), ARTICLE_MISS, SEARCH}
+    tags = {page(pk), SEARCH}
+    # Lookups by its old and new slug (found or not) change.
+    tags.update(slug_lookup(state["slug"]) for state in (before, after) if state is not None)
     if before != after or before is None or not before["live"]:
         # It may have joined, left or moved within listings: both sides' listings change.
         tags |= membership_tags(before) | membership_tags(after)

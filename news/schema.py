@@ -18,7 +18,7 @@ from cms.graphql.dependencies import record
 from cms.graphql.errors import client_error
 from home.models import HomePage
 from news import selectors
-from news.dependencies import ARTICLE_MISS, page
+from news.dependencies import page, slug_lookup
 from news.models import ArticlePage, SectionPage
 
 
@@ -249,11 +249,9 @@ class NewsQuery(graphene.ObjectType):
             pk = parse_pk(id)  # None beyond a bigint, which PostgreSQL would refuse
             if pk is None:
                 return None
-        found = selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
-        if found is None:
-            # Not public (yet): the answer changes when that page, or any article, does.
-            record(info.context, page(pk) if pk is not None else ARTICLE_MISS)
-        return found
+        # Found or not (yet), the answer changes when an article with that id or slug does.
+        record(info.context, page(pk) if pk is not None else slug_lookup(slug or url_path))
+        return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
 
     @staticmethod
     def resolve_articles(

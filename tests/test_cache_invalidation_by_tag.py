@@ -189,3 +189,15 @@ def test_a_scheduled_expiry_ends_the_answers_that_show_the_article(client, world
         fresh=("culture", "all", "topic-cinema", "article-culture", "home"),
         kept=("sport", "sport-page-2", "topic-foot", "article-sport", "sections"),
     )
+
+
+def test_an_article_published_under_a_slug_asked_for_is_seen(client, world):
+    """Slugs are unique per section only: a newer article with the same slug in another
+    section answers `article(slug:)` from now on."""
+    slug = world["sport"].slug
+    query = f'{{ article(slug: "{slug}") {{ id title }} }}'
+    read(client, query)
+    make_article(world["sections"]["culture"], "Homonyme", slug=slug, published_at=dated(9))
+    hit, data = read(client, query)
+    assert not hit
+    assert data == truth(client, query)

@@ -11,7 +11,7 @@ changed (cms.graphql.cache.invalidate). The framework knows no feature app: feat
 A root field nobody declared records ANY, which every change invalidates: an unknown field
 depends on everything, never on nothing. Tag vocabulary (who bumps what lives in the apps):
 page:<id>, list:all, list:section:<slug>, list:topic:<slug>, list:author:<slug>, image:<id>,
-author:<id>, topic:<id>, translation:<key>, article-miss, structure, home, search, redirects,
+author:<id>, topic:<id>, translation:<key>, lookup:slug:<slug>, structure, home, search, redirects,
 plus ANY and ALL below.
 """
 
