@@ -20,8 +20,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from cms import upstream
 from cms.graphql.types import ImageType, ImageView
-from delivery.preview import KiosquePreviewMixin
+from cms.preview import KiosquePreviewMixin
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
 from news.forms import NewsroomPageForm
@@ -336,7 +337,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     def _ensure_loaded(self, info, facet: str, prefetched: str = "", field: str = ""):
         # Articles reached through links are loaded in one batch on first use (see selectors).
-        if prefetched and prefetched in getattr(self, "_prefetched_objects_cache", {}):
+        if prefetched and upstream.prefetched(self, prefetched) is not None:
             return
         if field and self._meta.get_field(field).is_cached(self):
             return
@@ -386,7 +387,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
         return self.locale.language_code
 
     def public_translations(self, info, **kwargs):
-        from delivery.locales import public_translations
+        from news.locales import public_translations
 
         return public_translations(self, info=info)
 
@@ -440,7 +441,7 @@ def _related_link_list():
 
 
 def _translation_list():
-    from delivery.locales import translation_list
+    from news.locales import translation_list
 
     return translation_list()
 

@@ -26,6 +26,7 @@ from django.http import JsonResponse
 
 from cms.graphql.documents import cached_document_for
 from cms.graphql.security import RequestError, check_request_size, decoded_body, json_loads
+from cms.upstream import replace_request_body
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ def _set_query(request, body, query: str) -> None:
     else:
         body["query"] = query
         # graphene-django reads request.body again; give it the completed document.
-        request._body = json.dumps(body).encode()
+        replace_request_body(request, json.dumps(body).encode())
 
 
 def handle(request, build):

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "search",
     "newsletter",
     "delivery",
+    "demo",
     "wpimport",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
