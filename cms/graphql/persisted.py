@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 
 from cms.graphql.documents import cached_document_for
 from cms.graphql.security import RequestError, check_request_size, decoded_body, json_loads
@@ -101,7 +102,7 @@ def _error(message: str, code: str, status: int = 200) -> JsonResponse:
     response = JsonResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
     )
-    response["Cache-Control"] = "no-store"
+    patch_cache_control(response, no_store=True)
     return response
 
 
