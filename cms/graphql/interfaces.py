@@ -6,6 +6,7 @@ plus what each model lists in `graphql_fields`.
 """
 
 import graphene
+from django.conf import settings
 from django.urls import reverse
 from grapple.registry import registry
 from grapple.types.interfaces import StreamFieldInterface
@@ -69,12 +70,12 @@ def page_path(page, info) -> str | None:
     return parts[2]
 
 
-KIOSQUE_APPS = ("home", "news", "search", "newsletter")
 STREAM_INTERFACE_FIELDS = {"id", "block_type", "field"}
 
 
 def _ours(obj) -> bool:
-    return getattr(obj, "__module__", "").split(".")[0] in KIOSQUE_APPS
+    # The project's own apps, as the settings list them: cms names no feature app.
+    return getattr(obj, "__module__", "").split(".")[0] in settings.KIOSQUE_APPS
 
 
 def restrict_registry() -> None:
