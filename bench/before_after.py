@@ -58,9 +58,11 @@ def export_tree(ref: str) -> tuple[Path, str]:
 def inprocess(tree: Path, env: dict, settings: str, cases: list[str]) -> dict:
     run_env = {**env, "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": str(tree)}
     out = subprocess.run(
-        [PY, "-m", "bench.inprocess", *cases], cwd=tree, env=run_env, check=True, text=True,
+        [PY, "-m", "bench.inprocess", *cases], cwd=tree, env=run_env, check=False, text=True,
         capture_output=True,
     )  # fmt: skip
+    if out.returncode:
+        raise SystemExit(f"{tree} {settings} {cases}:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
