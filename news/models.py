@@ -315,7 +315,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
             self.published_at = self.first_published_at or timezone.now()
         return super().save(*args, **kwargs)
 
-    # Resolvers read only what the root selectors prefetched (see news.selectors).
+    # Resolvers read only what the request loader fetched in batches (see news.loading).
     def public_date(self, info, **kwargs):
         # Only a preview of a never-published draft has none of these: it shows the date the
         # article would get if it were published, at its scheduled time or now.
@@ -336,7 +336,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
         return section_for_article(self, info=info)
 
     def _ensure_loaded(self, info, facet: str, prefetched: str = "", field: str = ""):
-        # Articles reached through links are loaded in one batch on first use (see selectors).
+        # Articles reached through links are loaded in one batch on first use (news.loading).
         if prefetched and upstream.prefetched(self, prefetched) is not None:
             return
         if field and self._meta.get_field(field).is_cached(self):

@@ -68,3 +68,22 @@ def test_undecodable_cursors_are_client_errors(cursor):
     with pytest.raises(GraphQLError) as caught:
         cursors.decode_position(cursor)
     assert caught.value.extensions == {"code": "BAD_CURSOR"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory", ["TopicFactory", "AuthorFactory"])
+def test_a_bulk_import_gives_back_the_cache_invalidation_apps_registered(
+    factory, django_capture_on_commit_callbacks
+):
+    """Apps register their models with cms (news: topics, authors); the WordPress import holds
+    those signals back and must reconnect them through cms, which names no app."""
+    from cms.graphql import cache
+    from tests import factories
+    from wpimport.services import deferred_signals
+
+    with deferred_signals():
+        pass
+    before = cache.current_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        getattr(factories, factory)()
+    assert cache.current_generation() != before
