@@ -108,17 +108,23 @@ def main() -> None:
         f"before `{before_sha}`, after `{after_sha}`{' (+ uncommitted changes)' if dirty else ''}",
         "",
         "| case | SQL before | SQL after | p50 ms before | p50 ms after | after / before "
-        "| before vs stock | after vs stock |",
-        "|---|---|---|---|---|---|---|---|",
+        "| per-round range | before vs stock | after vs stock |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for case in CASES:
         b, a = p50("before", case), p50("after", case)
         vs_stock = (
             (f"{stock / b:.2f}x", f"{stock / a:.2f}x") if case == "kiosque_listing" else ("-", "-")
         )
+        # Each round's after/before ratio: how much the same comparison moves run to run.
+        per_round = [
+            after[case]["p50_ms"] / before[case]["p50_ms"]
+            for before, after in zip(runs["before"], runs["after"], strict=True)
+        ]
         lines.append(
             f"| {LABELS[case]} | {sql('before', case)} | {sql('after', case)} | {b:.2f} | "
-            f"{a:.2f} | {a / b:.2f} | {vs_stock[0]} | {vs_stock[1]} |"
+            f"{a:.2f} | {a / b:.2f} | {min(per_round):.2f}-{max(per_round):.2f} | "
+            f"{vs_stock[0]} | {vs_stock[1]} |"
         )
     lines += [
         "",
