@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -75,6 +76,7 @@ def main() -> None:
     parser.add_argument("--write", default=None, help="save the markdown report to this file")
     args = parser.parse_args()
     started = time.time()
+    load_at_start = os.getloadavg()[0]
 
     env = base_env(argparse.Namespace(articles=args.articles, database_url=None, redis_url=None))
     env["BENCH_ARTICLE_PATH"] = prepare_data(argparse.Namespace(articles=args.articles), env)
@@ -134,7 +136,9 @@ def main() -> None:
         f"p50: median over {args.rounds} alternating rounds of each side's in-process median "
         f'({args.iterations} calls). "after / before" below 1 is faster. Command: '
         f"`.venv/bin/python bench/before_after.py {' '.join(sys.argv[1:])}` "
-        f"({time.time() - started:.0f} s).",
+        f"({time.time() - started:.0f} s). Load average (1 min) at start {load_at_start:.1f}, "
+        f"at end {os.getloadavg()[0]:.1f}, on {os.cpu_count()} CPUs: the per-round range is "
+        "the noise the machine adds to the same comparison.",
         "",
     ]
     report = "\n".join(lines)
