@@ -1,9 +1,9 @@
 """What newsroom answers are built from, in the response cache's tags (cms.graphql.dependencies).
 
 Selectors call the `record_*` helpers where they choose what to load; `collect` then reads the
-request memo once the answer is built: every article the request registered, what its body
-and links point at, the authors and topics it showed. news.invalidation bumps the same tags
-when those objects change.
+request's loader (news.loading) once the answer is built: every article the request registered,
+what its body and links point at, the authors and topics it showed. news.invalidation bumps the
+same tags when those objects change.
 """
 
 from __future__ import annotations
@@ -47,18 +47,19 @@ def record_pages(info, pks) -> None:
 
 
 def collect(request) -> set[str]:
-    """Tags of everything the selectors loaded for this request (see selectors._memo)."""
-    from news import selectors
+    """Tags of everything the request's loader (news.loading) read for this answer."""
+    from cms.graphql.context import loader_of
+    from news.loading import ArticleLoader
 
-    memo = getattr(request, selectors._MEMO, None)
-    if not memo:
+    loader = loader_of(request)
+    if not isinstance(loader, ArticleLoader):
         return set()
     tags = set()
-    for article in memo.get("seen", {}).values():
+    for article in list(loader.articles.values()):
         if article.pk is not None:
             tags.add(page(article.pk))
         tags.update(f"image:{pk}" for pk in (article.lead_image_id, article.social_image_id) if pk)
-        image_ids, inline_ids, link_ids = selectors._scan(article)
+        image_ids, inline_ids, link_ids = loader.references(article)
         tags.update(f"image:{pk}" for pk in image_ids)
         tags.update(page(pk) for pk in inline_ids | link_ids)
         cached = getattr(article, "_prefetched_objects_cache", {})
@@ -72,8 +73,8 @@ def collect(request) -> set[str]:
             for link in cached.get("related_links", ())
             if link.target_page_id
         )
-    tags.update(page(pk) for pk in memo.get("targets", {}))
-    tags.update(page(pk) for pk in memo.get("link_urls", {}))
+    tags.update(page(pk) for pk in loader.targets)
+    tags.update(page(pk) for pk in loader.link_urls)
     return tags
 
 
