@@ -6,15 +6,14 @@ tested by counting, not by waiting on a shared machine."""
 import base64
 import itertools
 import json
-import runpy
 from pathlib import Path
 
 import pytest
-from gunicorn.config import Config
 
 from cms.graphql import limits
 from newsletter.models import Subscriber
 from tests.factories import make_article, make_section, make_site
+from tests.processes import gunicorn_config
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = "query L { articles(first: 8) { edges { node { title slug standfirst } } } }"
@@ -91,30 +90,17 @@ def test_the_time_budget_is_a_setting_read_from_the_environment():
 # gunicorn -----------------------------------------------------------------------------------
 
 
-def gunicorn_settings(monkeypatch, **env) -> dict:
-    for key in ("GUNICORN_THREADS", "GUNICORN_TIMEOUT"):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    cfg = Config()
-    for key, value in namespace.items():
-        if key in cfg.settings:
-            cfg.set(key, value)
-    return cfg
-
-
 def test_gunicorn_runs_the_sync_worker_whose_timeout_stops_a_request(monkeypatch):
-    cfg = gunicorn_settings(monkeypatch)
+    cfg = gunicorn_config(monkeypatch)
     # gthread's heartbeat comes from its main thread, busy or not: its timeout never fires.
     assert cfg.worker_class_str == "sync"
     assert cfg.threads == 1
     assert cfg.timeout == 30
-    assert gunicorn_settings(monkeypatch, GUNICORN_THREADS="4").worker_class_str == "gthread"
+    assert gunicorn_config(monkeypatch, GUNICORN_THREADS="4").worker_class_str == "gthread"
 
 
 def test_the_apps_json_414_comes_before_gunicorns_html_one(monkeypatch, settings):
-    cfg = gunicorn_settings(monkeypatch)
+    cfg = gunicorn_config(monkeypatch)
     longest_line = len("GET /graphql/? HTTP/1.1") + settings.KIOSQUE_LIMITS["MAX_URL_BYTES"]
     assert longest_line < cfg.limit_request_line
 
