@@ -68,7 +68,8 @@ bench-sync: install
 
 # The property tests at full size (the suite runs a smaller budget: tests/fuzz_budget.py).
 FUZZ_TESTS := tests/test_fuzz_graphql.py tests/test_fragment_limits.py \
-	tests/test_newsletter_fuzz.py tests/test_newsletter_canonical_addresses.py
+	tests/test_newsletter_fuzz.py tests/test_newsletter_canonical_addresses.py \
+	tests/test_security_limits.py
 fuzz: install
 	KIOSQUE_FUZZ=full $(BIN)/pytest $(FUZZ_TESTS) -q -p no:randomly
 

@@ -1,14 +1,13 @@
 """CI's SQLite leg leaves the process-layout tests to the PostgreSQL + Redis leg, visibly
-(deselected, never skipped), and a leg that is not what it claims stops the run."""
+(deselected, never skipped), and a leg that is not what it claims stops the run. The
+deselection as a CI run reports it is checked with the quiet run in tests/test_suite_order.py."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from tests.ci_legs import LegMismatch, check_leg, split_for_leg
-from tests.processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "REDIS_URL": "redis://r/1"}
@@ -57,16 +56,3 @@ def test_ci_runs_each_leg_under_its_name():
     sqlite_leg, pg_leg = script.split('echo "== PostgreSQL + Redis =="')
     assert re.search(r"^KIOSQUE_CI_LEG=sqlite make test", sqlite_leg, re.M)
     assert re.search(r"^KIOSQUE_CI_LEG=postgres .*make test", pg_leg, re.M)
-
-
-def test_the_sqlite_leg_reports_process_layout_tests_as_deselected():
-    env = {**os.environ, "KIOSQUE_CI_LEG": "sqlite"}
-    env.pop("DATABASE_URL", None)
-    done = run_python(
-        "-m", "pytest", "--collect-only", "-q", "-p", "no:randomly",
-        "tests/test_two_processes.py", "tests/test_ci_legs.py", env=env,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "test_two_processes.py" not in done.stdout
-    assert "test_ci_legs.py::" in done.stdout
-    assert re.search(r"\b3 deselected\b", done.stdout), done.stdout

@@ -11,21 +11,30 @@ from pathlib import Path
 import pytest
 
 from cms.graphql import limits
+from home.models import HomePage
 from newsletter.models import Subscriber
 from tests.factories import make_article, make_section, make_site
 from tests.processes import gunicorn_config
+from tests.shared_data import rolled_back
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = "query L { articles(first: 8) { edges { node { title slug standfirst } } } }"
 
 
+@pytest.fixture(scope="module")
+def _newsroom(django_db_setup, django_db_blocker):
+    # Built once for the module (tests/shared_data.py); the tests only read it.
+    with rolled_back(django_db_blocker):
+        home = make_site()
+        section = make_section(home, "Monde", slug="monde")
+        for index in range(8):
+            make_article(section, f"Article {index}", slug=f"article-{index}")
+        yield home.pk
+
+
 @pytest.fixture
-def newsroom(db):
-    home = make_site()
-    section = make_section(home, "Monde", slug="monde")
-    for index in range(8):
-        make_article(section, f"Article {index}", slug=f"article-{index}")
-    return home
+def newsroom(db, _newsroom):
+    return HomePage.objects.get(pk=_newsroom)
 
 
 def post_raw(client, body: str):
