@@ -146,10 +146,11 @@ def report(args) -> None:
         "Written by `make bench-suite` (bench/suite_time.py) from its own runs: pytest with "
         "`-p no:randomly --durations=0`, one leg at a time as `.ci/run` runs it. The machine is "
         "shared (2 cores), so wall time follows its load; test counts and the slowest tests' "
-        "share of the time are the steadier figures. CPU is the pytest process and its children.",
+        "share of the time are the steadier figures. CPU is the pytest process and its children; "
+        "fixture setup sums the setup phases (test databases, page trees, servers).",
         "",
         "| run | leg | tree | passed | skipped | deselected | failed | wall | CPU | mean load "
-        "| DB setup | 10 slowest |",
+        "| fixture setup | 10 slowest |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (label, leg), m in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0] != "before")):
@@ -160,13 +161,30 @@ def report(args) -> None:
             f"{m['slowest_share']:.0%} |"
         )
     lines.append("")
-    for leg in ("sqlite", "pg"):
-        before, after = runs.get(("before", leg)), runs.get(("after", leg))
-        if before and after:
+    # "before.X" pairs with "after.X": the same pytest arguments on both trees.
+    for (label, leg), before in sorted(runs.items()):
+        if not label.startswith("before"):
+            continue
+        after = runs.get(("after" + label.removeprefix("before"), leg))
+        if after:
             lines.append(
-                f"- {leg}: wall {_ratio(after['wall'], before['wall'])} of before, CPU "
-                f"{_ratio(after['cpu'], before['cpu'])}, at mean load {before['mean_load']:.1f}"
-                f" then {after['mean_load']:.1f}."
+                f"- {label} / {after['label']}, {leg}: wall "
+                f"{_ratio(after['wall'], before['wall'])}, "
+                f"CPU {_ratio(after['cpu'], before['cpu'])}"
+                f" (mean load {before['mean_load']:.1f} then {after['mean_load']:.1f})."
+            )
+    for leg in ("sqlite", "pg"):
+        whole = runs.get(("before", leg))
+        part_before = runs.get(("before.changed", leg))
+        part_after = runs.get(("after.changed", leg))
+        if whole and part_before and part_after and ("after", leg) not in runs:
+            # No whole run after the change on this leg: the whole run before, less what the
+            # changed files saved when run side by side.
+            cpu = whole["cpu"] - part_before["cpu"] + part_after["cpu"]
+            lines.append(
+                f"- {leg}, whole leg after the change, derived (not run whole): CPU "
+                f"{whole['cpu']:.0f} s - {part_before['cpu']:.0f} s + {part_after['cpu']:.0f} s"
+                f" = {cpu:.0f} s, {_ratio(cpu, whole['cpu'])} of before."
             )
     for (label, leg), m in sorted(runs.items()):
         lines += ["", f"## Slowest tests: {label}, {leg}", "", "| seconds | test |", "|---|---|"]
