@@ -115,6 +115,7 @@ def _measure(stem: Path) -> dict:
             if phase == "setup":
                 setup += seconds
     deselected = re.search(r"(\d+) deselected", Path(f"{stem}.log").read_text())
+    failed = re.findall(r"^FAILED (\S+)", Path(f"{stem}.log").read_text(), re.M)
     ranked = sorted(per_test.items(), key=lambda item: item[1], reverse=True)
     measured = sum(per_test.values()) or 1.0
     return {
@@ -126,6 +127,7 @@ def _measure(stem: Path) -> dict:
         "measured": measured,
         "setup": setup,
         "slowest": ranked[:SLOWEST],
+        "failed": failed,
         "slowest_share": sum(s for _, s in ranked[:SLOWEST]) / measured,
         "mean_load": sum(meta["load"]) / len(meta["load"]) if meta["load"] else float("nan"),
     }
@@ -186,6 +188,14 @@ def report(args) -> None:
                 f"{whole['cpu']:.0f} s - {part_before['cpu']:.0f} s + {part_after['cpu']:.0f} s"
                 f" = {cpu:.0f} s, {_ratio(cpu, whole['cpu'])} of before."
             )
+    lines += [f"- {label}, {leg}: {m['note']}" for (label, leg), m in runs.items() if "note" in m]
+    lines += [
+        "",
+        "Failures, per run (`-p no:randomly` itself fails the test that checks CI shuffles):",
+        "",
+    ]
+    for (label, leg), m in sorted(runs.items()):
+        lines.append(f"- {label}, {leg}: " + (", ".join(f"`{t}`" for t in m["failed"]) or "none"))
     for (label, leg), m in sorted(runs.items()):
         lines += ["", f"## Slowest tests: {label}, {leg}", "", "| seconds | test |", "|---|---|"]
         lines += [f"| {seconds:.1f} | `{node}` |" for node, seconds in m["slowest"]]
