@@ -52,6 +52,15 @@ def _unpack(ref: str, into: Path) -> Path:
     return tree
 
 
+def _describe(ref: str) -> str:
+    """`main 4be2dc0`: the name given and the commit it meant at the time."""
+    commit = subprocess.run(  # noqa: S603 - fixed arguments
+        ["git", "rev-parse", "--short", ref],  # noqa: S607
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    return ref if ref == commit else f"{ref} {commit}"
+
+
 def _sample_load(samples: list, stop: threading.Event) -> None:
     while not stop.is_set():
         samples.append((time.time(), os.getloadavg()[0]))
@@ -89,7 +98,7 @@ def run(args) -> None:
     meta = {
         "label": args.label,
         "leg": args.leg,
-        "ref": args.ref or "working tree",
+        "ref": _describe(args.ref) if args.ref else "working tree",
         "pytest_args": args.pytest_args,
         "returncode": done.returncode,
         "wall": wall,
@@ -149,7 +158,8 @@ def report(args) -> None:
         "`-p no:randomly --durations=0`, one leg at a time as `.ci/run` runs it. The machine is "
         "shared (2 cores), so wall time follows its load; test counts and the slowest tests' "
         "share of the time are the steadier figures. CPU is the pytest process and its children; "
-        "fixture setup sums the setup phases (test databases, page trees, servers).",
+        "fixture setup sums the setup phases (test databases, page trees, servers). On the pg leg "
+        "CPU leaves out the PostgreSQL server's own work.",
         "",
         "| run | leg | tree | passed | skipped | deselected | failed | wall | CPU | mean load "
         "| fixture setup | 10 slowest |",
