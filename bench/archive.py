@@ -188,9 +188,30 @@ def prepare(n: int) -> None:
     if ArticleSearchDocument.objects.count() != live and not skip:
         print(f"indexing {live:,} articles for search", flush=True)
         services.rebuild_index(batch_size=2000)
+    _ensure_redirects(n)
     User = get_user_model()
     if not User.objects.filter(username="bench-archive").exists():
         User.objects.create_superuser("bench-archive", "bench@example.fr", "bench-archive")
+
+
+def _ensure_redirects(n: int) -> None:
+    """One redirect per ten articles, like the old addresses a WordPress import leaves: the
+    redirect search then has an archive-sized table to search (create_random_data writes
+    none)."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    from news.models import ArticlePage
+
+    wanted = max(1, n // 10)
+    if Redirect.objects.count() >= wanted:
+        return
+    # Slicing with a step reads the rows (ids and slugs only) and keeps every tenth.
+    rows = ArticlePage.objects.order_by("pk").values_list("pk", "slug")[: wanted * 10 : 10]
+    Redirect.objects.bulk_create(
+        [Redirect(old_path=f"/archives/{pk}/{slug}", redirect_page_id=pk) for pk, slug in rows],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
 
 
 def _timed(fn) -> float:

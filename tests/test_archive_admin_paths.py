@@ -100,3 +100,61 @@ def test_permissions_on_another_rubrique_only_keep_wagtails_explorable_filter():
     nobody = get_user_model().objects.create_user("passant", "n@example.fr", "x", is_staff=True)
     nobody.groups.add(Group.objects.create(name="Sans droits"))
     assert not may_explore_every_child(nobody, mine, policy)
+
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+def _redirects_for_search(home):
+    from wagtail.contrib.redirects.models import Redirect
+
+    section = make_section(home)
+    tram = make_article(section, "Le nouveau tramway de Lyon", slug="tramway-lyon")
+    other = make_article(section, "Marée noire en Bretagne", slug="maree-noire")
+    return {
+        "source": Redirect.objects.create(old_path="/2019/05/tramway-grenoble", redirect_link="/"),
+        "link": Redirect.objects.create(
+            old_path="/archives/1", redirect_link="https://exemple.fr/tramway"
+        ),
+        "page": Redirect.objects.create(old_path="/archives/2", redirect_page=tram),
+        "unrelated": Redirect.objects.create(old_path="/archives/3", redirect_page=other),
+    }
+
+
+@pytest.mark.django_db
+def test_the_redirect_search_matches_source_outside_target_and_target_page_path(client):
+    redirects = _redirects_for_search(make_site())
+    client.force_login(get_user_model().objects.create_superuser("chef", "c@example.fr", "x"))
+    response = client.get("/admin/redirects/", {"q": "TRAMWAY"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for key in ("source", "link", "page"):
+        assert f"/admin/redirects/{redirects[key].pk}/" in html, key
+    assert f"/admin/redirects/{redirects['unrelated'].pk}/" not in html
+    results = client.get("/admin/redirects/results/", {"q": "tramway"}).content.decode()
+    assert f"/admin/redirects/{redirects['page'].pk}/" in results
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="reads PostgreSQL's plan")
+@pytest.mark.django_db
+def test_the_redirect_search_reads_trigram_indexes_not_every_redirect_and_page(client):
+    from tests.plans import query_plan
+
+    _redirects_for_search(make_site())
+    client.force_login(get_user_model().objects.create_superuser("chef", "c@example.fr", "x"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/redirects/", {"q": "tramway"}).status_code == 200
+    searches = [q["sql"] for q in queries if 'FROM "wagtailredirects_redirect"' in q["sql"]]
+    assert len(searches) == 2, searches  # the page of results and its count
+    with connection.cursor() as cursor:
+        # On these tiny tables a full walk of a primary key index looks cheapest: price out
+        # plain index walks too, so that only lookups with an index condition remain.
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+    for sql in searches:
+        # With sequential scans priced out, a plan that still has one has no index to use.
+        plan = query_plan(sql, forbid_seqscan=True)
+        assert "Seq Scan" not in plan, plan
+        for index in ("kiosque_redirect_old_path_trgm", "kiosque_redirect_link_trgm"):
+            assert index in plan, plan
+        assert "kiosque_page_url_path_trgm" in plan, plan
