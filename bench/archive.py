@@ -291,6 +291,8 @@ def measure() -> None:
         "admin explorer, last page of a section": f"/admin/pages/{biggest.pk}/?p={last_page}",
         "admin page chooser search": "/admin/choose-page/search/?q=tramway",
         "admin redirects search": "/admin/redirects/?q=tramway",
+        "admin report, aging pages": "/admin/reports/aging-pages/",
+        "admin report, site history": "/admin/reports/site-history/",
     }
     for label, url in admin_paths.items():
 

@@ -67,7 +67,9 @@ def _bounded_count(connection) -> tuple[int, bool]:
     at 100,000 articles), a bounded one stops after the cap's rows in index order."""
     if "count" not in connection:
         cap = settings.KIOSQUE.get("TOTAL_COUNT_CAP", 1000)
-        found = connection["queryset"][: cap + 1].count()
+        # Unordered: any cap + 1 rows will do, so the database may start from the cheapest
+        # side (a common topic's links rather than the date index walked until the cap).
+        found = connection["queryset"].order_by()[: cap + 1].count()
         connection["count"] = (min(found, cap), found <= cap)
     return connection["count"]
 
