@@ -178,6 +178,10 @@ def test_the_aging_pages_report_walks_an_index_instead_of_sorting_every_publishe
         and "COUNT(" not in q["sql"]
     ]
     assert listings
+    with connection.cursor() as cursor:
+        # On a few rows a sort looks cheapest: price it out, so that a plan that still sorts
+        # has no index giving the order.
+        cursor.execute("SET LOCAL enable_sort = off")
     for listing in listings:
         plan = query_plan(listing, forbid_seqscan=True)
         assert "kiosque_page_last_published" in plan, plan
