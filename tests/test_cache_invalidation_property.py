@@ -1,9 +1,7 @@
 """Property: whatever edits the newsroom makes, in whatever order, no cached answer read after
 an edit differs from the answer built from the database.
 
-KIOSQUE_CACHE_PROPERTY_EXAMPLES sets the number of edit sequences (8 by default)."""
-
-import os
+The suite runs 6 edit sequences; `make fuzz` (KIOSQUE_FUZZ=full) runs 60."""
 
 import pytest
 from django.db import transaction
@@ -15,8 +13,9 @@ from news.models import ArticlePage, Author, SectionPage, Topic
 from tests.cache_tag_helpers import build_world, queries, read, truth, warm
 from tests.conftest import clear_test_caches
 from tests.factories import FeaturedArticle, dated, make_article
+from tests.fuzz_budget import examples
 
-EXAMPLES = int(os.environ.get("KIOSQUE_CACHE_PROPERTY_EXAMPLES", "8"))
+EXAMPLES = examples(ci=6, full=60)
 
 index = st.integers(min_value=0, max_value=50)
 edits = st.one_of(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0001_content_generation'),
+        ('cms', '0002_page_last_published_index'),
     ]
 
     operations = [
