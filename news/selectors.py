@@ -21,7 +21,15 @@ from wagtail.models import Page, PageViewRestriction, Site
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news.graphql import PublicRelatedLink
-from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
+from news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTopic,
+    Author,
+    RelatedLink,
+    SectionPage,
+    Topic,
+)
 from news.richtext import page_link_ids, safe_url
 
 # Per-request memo, kept on the request object so nothing leaks between requests.
@@ -500,7 +508,7 @@ def _load_authors(articles, info, memo) -> None:
 
 
 def _load_topics(articles, info, memo) -> None:
-    _prefetch(articles, "topics")
+    _prefetch(articles, "article_topics", _ordered_topics())
 
 
 def _load_links(articles, info, memo) -> None:
@@ -575,13 +583,18 @@ _LOADERS = {
 }
 
 
+def _ordered_topics():
+    # The order the editor set (ArticlePage.set_topics).
+    return ArticleTopic.objects.select_related("topic").order_by("sort_order", "pk")
+
+
 def _ARTICLE_PREFETCHES():  # noqa: N802
     return (
         Prefetch(
             "article_authors",
             queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
         ),
-        "topics",
+        Prefetch("article_topics", queryset=_ordered_topics()),
         Prefetch("related_links", queryset=RelatedLink.objects.order_by("sort_order")),
     )
 

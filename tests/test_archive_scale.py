@@ -132,7 +132,7 @@ def test_a_rare_topic_starts_from_its_links_instead_of_walking_the_date_index(gq
     call_command("create_random_data", articles=2000, images=1, seed=9, stdout=io.StringIO())
     rare = Topic.objects.create(name="Rare", slug="rare")
     article = ArticlePage.objects.order_by("published_at").first()  # the oldest
-    ArticlePage.topics.through.objects.create(articlepage=article, topic=rare)
+    ArticlePage.topics.through.objects.create(page=article, topic=rare)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     query = '{ articles(first: 20, topic: "rare") { edges { node { slug } } } }'

@@ -163,7 +163,7 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
             # Both topics were created from the picker and are on the submitted draft.
             article.refresh_from_db()
             draft = article.get_latest_revision_as_object()
-            assert {(topic.name, topic.kind) for topic in draft.topics.all()} == {
+            assert {(t.topic.name, t.topic.kind) for t in draft.article_topics.all()} == {
                 ("Anne Hidalgo", "person"),
                 ("Bassin de la Villette", "place"),
             }
