@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLField, GraphQLInt, GraphQLString
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 
 from cms.graphql.types import ImageType, ImageView
 from delivery.preview import KiosquePreviewMixin
+from news.author_chooser import AuthorViewSet
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
 from news.forms import ArticlePageForm, NewsroomPageForm
@@ -116,7 +117,7 @@ class Topic(index.Indexed, models.Model):
         return create_topic(label=value)
 
 
-register_snippet(Author)
+register_snippet(Author, viewset=AuthorViewSet)
 register_snippet(Topic)
 
 
@@ -283,7 +284,9 @@ class ArticlePage(KiosquePreviewMixin, Page):
             ],  # fmt: skip
             heading=_("Image principale"),
         ),
-        InlinePanel("article_authors", heading=_("Auteurs"), label=_("auteur")),
+        MultipleChooserPanel(
+            "article_authors", chooser_field_name="author", heading=_("Auteurs"), label=_("auteur")
+        ),
         PickerPanel(
             "topics",
             target_model="news.Topic",
