@@ -12,10 +12,12 @@ it has a title, so an abandoned attempt leaves a never-published draft holding t
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks.base import BlockWidget
 
 
 class NewsroomPageForm(WagtailAdminPageForm):
@@ -74,12 +76,32 @@ class OrderedTopicsField(forms.ModelMultipleChoiceField):
         return [topics[str(pk)] for pk in dict.fromkeys(value or ()) if str(pk) in topics]
 
 
+class PackedOnceBlockWidget(BlockWidget):
+    """The body's block definitions (every block type, its fields, widgets and labels, ~20 KB
+    of JSON) packed once per language and process instead of on every form opening: they do not
+    depend on the page, the user or the request. Wagtail packs them again for each form."""
+
+    _packed: dict = {}
+
+    def _build_block_json(self):
+        key = (id(self.block_def), translation.get_language())
+        packed = self._packed.get(key)
+        if packed is None or packed[0] is not self.block_def:
+            super()._build_block_json()
+            packed = self._packed[key] = (self.block_def, self._js_context, self._block_json)
+        _block, self._js_context, self._block_json = packed
+
+
 class ArticlePageForm(NewsroomPageForm):
     """The article form: its topics are the ordered `article_topics` rows of the page (or of the
-    draft being edited), shown and saved in the picker's order."""
+    draft being edited), shown and saved in the picker's order; its body's block definitions are
+    packed once per language."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        body = self.fields.get("body")
+        if body is not None and type(body.widget) is BlockWidget:
+            body.widget = PackedOnceBlockWidget(body.widget.block_def, attrs=body.widget.attrs)
         field = self.fields.get("topics")
         if field is None:
             return
