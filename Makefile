@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check messages browser bench bench-matrix bench-archive bench-sync fuzz \
+.PHONY: install run test lint format check messages browser bench bench-admin bench-matrix bench-archive bench-sync fuzz \
 	loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
@@ -57,6 +57,10 @@ browser:
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The article form with 5,000 topics next to a minimal Wagtail page (docs/benchmarks-admin.md).
+bench-admin: install
+	$(BIN)/python bench/admin_form.py
 
 # Database effect vs cache-backend effect: SQLite/PostgreSQL x local memory/Redis, one run each,
 # written into docs/benchmarks.md. Needs wrk, PostgreSQL and Redis (docs/benchmarks.md).
