@@ -46,11 +46,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from wagtail.admin.panels import InlinePanel  # noqa: E402
 from wagtail.admin.panels.page_utils import _get_page_edit_handler  # noqa: E402
-from wagtail.blocks.base import BlockWidget  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
 from news.autocomplete import PickerPanel  # noqa: E402
-from news.forms import PackedOnceBlockWidget  # noqa: E402
+from news.forms import ArticlePageForm  # noqa: E402
 from news.models import ArticlePage, Topic  # noqa: E402
 from tests.factories import (  # noqa: E402
     AuthorFactory,
@@ -92,11 +91,11 @@ def article_panels(*, drop=(), content=True, promote=True, settings=True):
 @contextmanager
 def packed_every_time():
     """Stock Wagtail: the body's block definitions packed for each form."""
-    PackedOnceBlockWidget._build_block_json = BlockWidget._build_block_json
+    ArticlePageForm.pack_blocks_once = False
     try:
         yield
     finally:
-        del PackedOnceBlockWidget._build_block_json
+        ArticlePageForm.pack_blocks_once = True
 
 
 def timed(client, url: str) -> tuple[float, float]:
@@ -281,7 +280,7 @@ def main() -> None:
         "",
         "- *article*: as shipped; *stock packing*: the same form with the body's block "
         "definitions packed on every opening, as Wagtail does (Kiosque packs them once per "
-        "language, `news.forms.PackedOnceBlockWidget`).",
+        "language, `news.forms.ArticlePageForm`).",
         "- *no ...*: the article form with that part taken out, to show its share.",
         "",
     ]

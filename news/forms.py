@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks.base import BlockWidget
 
+from cms import upstream
+
 
 class NewsroomPageForm(WagtailAdminPageForm):
     def clean_slug(self):
@@ -76,32 +78,26 @@ class OrderedTopicsField(forms.ModelMultipleChoiceField):
         return [topics[str(pk)] for pk in dict.fromkeys(value or ()) if str(pk) in topics]
 
 
-class PackedOnceBlockWidget(BlockWidget):
-    """The body's block definitions (every block type, its fields, widgets and labels, ~20 KB
-    of JSON) packed once per language and process instead of on every form opening: they do not
-    depend on the page, the user or the request. Wagtail packs them again for each form."""
-
-    _packed: dict = {}
-
-    def _build_block_json(self):
-        key = (id(self.block_def), translation.get_language())
-        packed = self._packed.get(key)
-        if packed is None or packed[0] is not self.block_def:
-            super()._build_block_json()
-            packed = self._packed[key] = (self.block_def, self._js_context, self._block_json)
-        _block, self._js_context, self._block_json = packed
+# The body's block definitions (every block type, its fields, widgets and labels, ~20 KB of
+# JSON) by (block, language): they depend on neither the page, the user nor the request, and
+# Wagtail packs them again for every form.
+_PACKED_BLOCKS: dict = {}
 
 
 class ArticlePageForm(NewsroomPageForm):
     """The article form: its topics are the ordered `article_topics` rows of the page (or of the
     draft being edited), shown and saved in the picker's order; its body's block definitions are
-    packed once per language."""
+    packed once per language and process."""
+
+    pack_blocks_once = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         body = self.fields.get("body")
-        if body is not None and type(body.widget) is BlockWidget:
-            body.widget = PackedOnceBlockWidget(body.widget.block_def, attrs=body.widget.attrs)
+        if self.pack_blocks_once and body is not None and isinstance(body.widget, BlockWidget):
+            block = body.widget.block_def  # the model field's, alive as long as the process
+            key = (id(block), translation.get_language())
+            upstream.share_block_definitions(body.widget, _PACKED_BLOCKS, key)
         field = self.fields.get("topics")
         if field is None:
             return

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from wagtail.blocks.base import BlockWidget
 from wagtail.users.models import UserProfile
 
-from news.forms import PackedOnceBlockWidget
+from news import forms
 from tests.factories import make_article, make_section, make_site
 
 
@@ -16,7 +16,7 @@ def test_block_definitions_are_packed_once_per_language(client, db, monkeypatch)
     article = make_article(make_section(make_site(), "Monde", slug="monde"), "Un article")
     user = get_user_model().objects.create_superuser("chef-blocs", "", "mdp-blocs")
     client.force_login(user)
-    monkeypatch.setattr(PackedOnceBlockWidget, "_packed", {})
+    monkeypatch.setattr(forms, "_PACKED_BLOCKS", {})
     packed = []
     stock = BlockWidget._build_block_json
 

@@ -35,9 +35,9 @@ from wagtail.signals import page_published, page_unpublished
 from wagtail.utils.file import hash_filelike
 
 from cms.graphql import cache as api_cache
+from cms.indexing import deferred_indexing
 from delivery import feed
 from delivery import signals as feed_signals
-from news.demo.loader import deferred_indexing
 from news.models import (
     ArticleAuthor,
     ArticlePage,
