@@ -201,7 +201,7 @@ def test_a_common_topic_walks_the_date_index_and_its_count_stops_at_the_cap(gql,
 GROWING = {
     "wagtailcore_page",
     "news_articlepage",
-    "news_articlepage_topics",
+    "news_articletopic",
     "news_articleauthor",
     "news_relatedlink",
     "wagtailcore_revision",
