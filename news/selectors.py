@@ -17,7 +17,7 @@ from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news import body, dependencies
 from news.graphql import PublicRelatedLink
-from news.loading import authors_prefetch, links_prefetch, loader_for
+from news.loading import authors_prefetch, links_prefetch, loader_for, topics_prefetch
 from news.models import ArticlePage, SectionPage
 from news.richtext import safe_url
 
@@ -64,7 +64,7 @@ def with_article_data(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     image_qs = get_image_model().objects.prefetch_renditions(*rendition_specs())
     return (
         qs.select_related("locale")
-        .prefetch_related(authors_prefetch(), "topics", links_prefetch())
+        .prefetch_related(authors_prefetch(), topics_prefetch(), links_prefetch())
         .prefetch_related(
             Prefetch("lead_image", queryset=image_qs),
             Prefetch("social_image", queryset=image_qs),

@@ -585,7 +585,7 @@ class Importer:
             page.lead_image_credit = (lead or {}).get("credit", "")[:255]
             page.article_authors = [ArticleAuthor(author=author, sort_order=0)] if author else []
             page.related_links = self._related(body.related)
-            page.topics.set(topics)
+            page.set_topics(topics)
             state = self._state(post)
             if state == "live" and date:
                 page.first_published_at = date
