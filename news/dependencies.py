@@ -67,7 +67,7 @@ def collect(request) -> set[str]:
             tags.add(f"author:{link.author_id}")
             if link.author.photo_id:
                 tags.add(f"image:{link.author.photo_id}")
-        tags.update(f"topic:{topic.pk}" for topic in cached.get("topics", ()))
+        tags.update(f"topic:{link.topic_id}" for link in cached.get("article_topics", ()))
         tags.update(
             page(link.target_page_id)
             for link in cached.get("related_links", ())

@@ -20,7 +20,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pr
 from cms.graphql.cache import invalidate
 from cms.graphql.dependencies import ALL
 from news.dependencies import HOME, SEARCH, STRUCTURE, listing_tags, page, slug_lookup
-from news.models import ArticleAuthor, ArticlePage, Author, SectionPage, Topic
+from news.models import ArticleAuthor, ArticlePage, ArticleTopic, Author, SectionPage, Topic
 
 _BEFORE = "_kiosque_before"
 _moving = threading.local()
@@ -42,7 +42,7 @@ def membership(pk) -> dict | None:
     parent = row["path"][:-steplen]
     section = SectionPage.objects.filter(path=parent).values_list("slug", flat=True).first()
     topics = Topic.objects.filter(
-        pk__in=ArticlePage.topics.through.objects.filter(articlepage_id=pk).values("topic_id")
+        pk__in=ArticleTopic.objects.filter(page_id=pk).values("topic_id")
     ).values_list("slug", flat=True)
     authors = Author.objects.filter(
         pk__in=ArticleAuthor.objects.filter(page_id=pk).values("author_id")

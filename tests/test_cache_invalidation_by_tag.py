@@ -35,7 +35,7 @@ def republish(article, **changes):
     article = ArticlePage.objects.get(pk=article.pk)
     for name, value in changes.items():
         if name == "topics":
-            article.topics.set(value)
+            article.set_topics(value)
         else:
             setattr(article, name, value)
     article.save_revision().publish()

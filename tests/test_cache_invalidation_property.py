@@ -64,7 +64,7 @@ def apply(edit, world, counter):
         elif kind == "redate":
             article.published_at = dated(args[1])
         elif kind == "retopic":
-            article.topics.set([pick(topics, args[1])])
+            article.set_topics([pick(topics, args[1])])
         article.save_revision().publish()
     elif kind == "move" and live:
         article = ArticlePage.objects.get(pk=pick(live, args[0]).pk)
