@@ -28,6 +28,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from modelcluster.models import get_all_child_relations
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.log_actions import get_active_log_context, log
@@ -57,6 +58,7 @@ from search import services as search_services
 from search import signals as search_signals
 from wpimport import converter
 from wpimport.models import ImportedPost
+from wpimport.pagetree import ChildAdder
 from wpimport.parser import ExportIndex, Post, iter_posts, upload_path
 
 logger = logging.getLogger(__name__)
@@ -237,6 +239,7 @@ class Importer:
         # already redirect, instead of a query per post.
         self.child_slugs: dict[int, set[str]] = {}
         self.redirect_targets: dict[str, int | None] | None = None
+        self.children = ChildAdder()
         # What the current post added to the caches above, taken back if its savepoint rolls back.
         self._undo: list = []
         self.written = False
@@ -491,8 +494,11 @@ class Importer:
             for start in range(0, len(pages), FLUSH_EVERY):
                 batch = pages[start : start + FLUSH_EVERY]
                 for model in (ArticlePage, SectionPage):
-                    found = list(model.objects.filter(pk__in=batch))
-                    self._index(model, found, backends)
+                    # The reference index reads every child relation: one query per relation
+                    # for the batch instead of per page.
+                    relations = [r.get_accessor_name() for r in get_all_child_relations(model)]
+                    found = model.objects.filter(pk__in=batch).prefetch_related(*relations)
+                    self._index(model, list(found), backends)
                 live = set(
                     ArticlePage.objects.live().filter(pk__in=batch).values_list("pk", flat=True)
                 )
@@ -681,7 +687,8 @@ class Importer:
         page.last_published_at = now if live else None
         page.draft_title = page.title
         page.latest_revision_created_at = now
-        section.add_child(instance=page)  # validated (full_clean) and saved with its relations
+        self._undo.append(lambda: self.children.forget(section))
+        self.children.add(section, page)  # validated, saved with its relations
         self.child_slugs[section.pk].add(page.slug)
         self._undo.append(lambda: self.child_slugs[section.pk].discard(page.slug))
         revision = Revision.objects.create(
@@ -703,7 +710,10 @@ class Importer:
             "label": page.title, "timestamp": now, "page": page, "revision": revision,
             "user": context.user, "uuid": context.uuid,
         }  # fmt: skip
-        entries = [PageLogEntry(action=IMPORT_ACTION, data=self._log_data(post), **entry)]
+        entries = [
+            PageLogEntry(action="wagtail.create", data={}, content_changed=True, **entry),
+            PageLogEntry(action=IMPORT_ACTION, data=self._log_data(post), **entry),
+        ]
         if live:
             entries.append(PageLogEntry(action="wagtail.publish", data={}, content_changed=True,
                                         **entry))  # fmt: skip
