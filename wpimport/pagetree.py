@@ -9,6 +9,7 @@ fails if upstream changes them.
 from __future__ import annotations
 
 from django.db.models import F
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.models import Page
 
 
@@ -23,7 +24,9 @@ class ChildAdder:
     def forget(self, parent) -> None:
         """After a rollback: read the parent's last child again next time."""
         self.last_paths.pop(parent.pk, None)
-        parent.numchild = Page.objects.values_list("numchild", flat=True).get(pk=parent.pk)
+        numchild = Page.objects.filter(pk=parent.pk).values_list("numchild", flat=True).first()
+        if numchild is not None:  # None: the parent was rolled back too
+            parent.numchild = numchild
 
     def add(self, parent, page) -> None:
         """Save the unsaved `page` as the last child of `parent`, as `parent.add_child(
@@ -48,8 +51,19 @@ class ChildAdder:
         # Private: fills draft_title (and a slug from the title if there is none).
         page._set_core_field_defaults()
         page.clean_fields(exclude=[f.name for f in page._meta.concrete_fields if f.is_relation])
+        # What the page's relations hold in memory, saved below: given back to the page after
+        # the save, so reading them again (the revision's serializable_data) needs no query.
+        related = {name: list(getattr(page, name).all()) for name in _relation_names(type(page))}
         # log_action=None: no "wagtail.create" entry here, the caller writes the page's history.
         page.save(clean=False, log_action=None)
+        for name, objects in related.items():
+            setattr(page, name, objects)
         Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
         parent.numchild += 1
         self.last_paths[parent.pk] = page.path
+
+
+def _relation_names(model) -> list[str]:
+    return [r.get_accessor_name() for r in get_all_child_relations(model)] + [
+        f.name for f in get_all_child_m2m_relations(model)
+    ]
