@@ -646,14 +646,16 @@ class Importer:
         page.lead_image_caption = (lead or {}).get("caption", "")[:500]
         page.lead_image_alt = (lead or {}).get("alt", "")[:255]
         page.lead_image_credit = (lead or {}).get("credit", "")[:255]
-        page.article_authors = [ArticleAuthor(author=author, sort_order=0)] if author else []
-        page.related_links = self._related(body.related)
-        page.topics.set(topics)
+        relations = {
+            "article_authors": [ArticleAuthor(author=author, sort_order=0)] if author else [],
+            "related_links": self._related(body.related),
+            "topics": topics,
+        }
         if state == "live" and date:
             page.first_published_at = date
         page.go_live_at = date if state == "scheduled" else None
         if record is None:
-            self._create(page, post, section, state)
+            self._create(page, post, section, state, relations)
             # Raw block data: reading page.body would load every image of the body.
             self.pending_images.update(
                 b["value"]["image"] for b in blocks if b["type"] == "image" and b["value"]["image"]
@@ -662,6 +664,8 @@ class Importer:
                 site_url=self.site_url, wp_id=post.wp_id, page_id=page.pk, fingerprint=fingerprint
             )
         else:
+            for name, objects in relations.items():
+                setattr(page, name, objects)
             self._update(page, post, state)
             # page_id, not page: records live for the whole run and must not pin each page.
             self.records[post.wp_id], _ = ImportedPost.objects.update_or_create(
@@ -673,7 +677,7 @@ class Importer:
         self.pending_pages.add(page.pk)
         return page
 
-    def _create(self, page, post: Post, section, state: str) -> None:
+    def _create(self, page, post: Post, section, state: str, relations: dict) -> None:
         """A new page, saved once with its final state, then its first revision and history
         entries written directly: what save_revision() and Revision.publish() leave in the
         database, without their two further saves of the page and the revision read back.
@@ -688,7 +692,7 @@ class Importer:
         page.draft_title = page.title
         page.latest_revision_created_at = now
         self._undo.append(lambda: self.children.forget(section))
-        self.children.add(section, page)  # validated, saved with its relations
+        self.children.add(section, page, relations)  # validated, saved with its relations
         self.child_slugs[section.pk].add(page.slug)
         self._undo.append(lambda: self.child_slugs[section.pk].discard(page.slug))
         revision = Revision.objects.create(
