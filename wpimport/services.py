@@ -1,8 +1,10 @@
 """Writes a scanned WordPress export into Kiosque: rubriques, topics, authors, images, articles
-and redirects. Pages are published through their revisions, as in the admin. The per-page signal
-work (change feed, webhooks, search indexes, reference index, API cache) is held back during the
-run and done in batches instead (see `deferred_signals` and `Importer.flush`): once per page and
-per batch rather than three times per page.
+and redirects. A new article is saved once, already in its published, scheduled or draft state,
+with its first revision and history entries (`Importer._create`); a page imported earlier gets
+a revision published as in the admin. Posts are committed in batches, one savepoint each. The
+per-page signal work (change feed, webhooks, search indexes, reference index, renditions, API
+cache) is held back during the run and done in batches instead (see `deferred_signals` and
+`Importer.flush`), once per page and per batch.
 """
 
 from __future__ import annotations
