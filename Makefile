@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check browser bench bench-matrix bench-archive bench-sync fuzz \
+.PHONY: install run test lint format check browser bench bench-matrix bench-before-after bench-archive bench-sync fuzz \
 	loadtest faults clean
 
 $(STAMP): pyproject.toml requirements.lock
@@ -28,6 +28,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -59,6 +60,11 @@ bench-matrix: install
 		--redis-url $(BENCH_REDIS_URL) --duration 5 --write-section docs/benchmarks.md
 
 # Needs PostgreSQL; builds its databases once (docs/benchmarks-archive.md).
+# This tree against BEFORE (default main), in-process, alternating, one SQLite database.
+BEFORE ?= main
+bench-before-after: install
+	$(BIN)/python bench/before_after.py --before $(BEFORE) --write docs/benchmarks-layers.md
+
 bench-archive: install
 	$(BIN)/python bench/archive.py
 

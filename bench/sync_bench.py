@@ -110,7 +110,7 @@ def main() -> None:
 
     from delivery import feed
     from news.models import ArticlePage
-    from news.selectors import published_articles
+    from news.visibility import published_articles
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench-sync measures PostgreSQL: set DATABASE_URL=postgres://...")

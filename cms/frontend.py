@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 
@@ -43,5 +44,5 @@ def page_path(request, path: str = ""):
             },
             status=404,
         )
-    response["Cache-Control"] = "public, max-age=300"
+    patch_cache_control(response, public=True, max_age=300)
     return response

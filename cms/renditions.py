@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from wagtail.images import get_image_model
 
+from cms import upstream
+
 logger = logging.getLogger(__name__)
 
 
@@ -64,7 +66,7 @@ class OriginalFile:
 def _made_renditions(image) -> list:
     """Renditions already made: the prefetched ones, or one query per image when the caller
     did not prefetch (kept on the instance for the rest of the request)."""
-    prefetched = image._get_prefetched_renditions()
+    prefetched = upstream.prefetched_renditions(image)
     if prefetched is not None:
         return list(prefetched)
     made = getattr(image, "_kiosque_renditions", None)

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from cms.graphql.cache import bump_generation
 from delivery.models import ChangeKind, ChangeLog
-from news import selectors
+from news import visibility
 from news.models import ArticlePage, SectionPage
 
 TRACKED = {ArticlePage: "news.ArticlePage", SectionPage: "news.SectionPage"}
@@ -48,8 +48,8 @@ def _serialise() -> None:
 
 
 def _public_ids(root_path: str, prefix: str) -> set[int]:
-    articles = selectors.published_articles(root_path=root_path).filter(path__startswith=prefix)
-    sections = selectors.published_sections(root_path=root_path).filter(path__startswith=prefix)
+    articles = visibility.published_articles(root_path=root_path).filter(path__startswith=prefix)
+    sections = visibility.published_sections(root_path=root_path).filter(path__startswith=prefix)
     return set(articles.values_list("pk", flat=True)) | set(sections.values_list("pk", flat=True))
 
 
@@ -113,11 +113,11 @@ def refresh_pages(ids, *, chunk: int = 500) -> list[ChangeLog]:
             for root_path, pages in by_root.items():
                 pks = [pk for pk, _label in pages]
                 public = set(
-                    selectors.published_articles(root_path=root_path)
+                    visibility.published_articles(root_path=root_path)
                     .filter(pk__in=pks)
                     .values_list("pk", flat=True)
                 ) | set(
-                    selectors.published_sections(root_path=root_path)
+                    visibility.published_sections(root_path=root_path)
                     .filter(pk__in=pks)
                     .values_list("pk", flat=True)
                 )
@@ -235,10 +235,10 @@ def edition_roots() -> list[str]:
 def _public_rows(root_path: str) -> dict[tuple[str, int], str]:
     """{(label, pk): path} of every article and section the API shows in this edition."""
     found = {}
-    articles = selectors.published_articles(root_path=root_path)
+    articles = visibility.published_articles(root_path=root_path)
     for pk, path in articles.values_list("pk", "path"):
         found[(TRACKED[ArticlePage], pk)] = path
-    for pk, path in selectors.published_sections(root_path=root_path).values_list("pk", "path"):
+    for pk, path in visibility.published_sections(root_path=root_path).values_list("pk", "path"):
         found[(TRACKED[SectionPage], pk)] = path
     return found
 

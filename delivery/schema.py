@@ -1,19 +1,17 @@
 """Root fields for apps and frontends: the change feed, redirects and previews."""
 
-import base64
-import binascii
-import json
-from datetime import UTC, datetime
+from datetime import UTC
 
 import graphene
 from django.db.models import Q
 
-from cms import keyset
+from cms import cursors, keyset
+from cms.cursors import MAX_PK
 from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
 from delivery import selectors as feed_selectors
-from news import selectors
-from news.schema import MAX_PK, check_locale, check_page_size, check_text_args
+from news import selectors, visibility
+from news.schema import check_locale, check_page_size, check_text_args
 
 
 class ChangeKindEnum(graphene.Enum):
@@ -69,27 +67,26 @@ def encode_change_cursor(position: feed_selectors.Position) -> str:
         [CURSOR_PREFIX, position.generation, str(position.handover), position.phase,
          str(position.after)]
     )  # fmt: skip
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return cursors.encode_text(text)
+
+
+def _change_position(text: str) -> feed_selectors.Position:
+    if text.startswith("chg:") and 0 <= int(text[4:]) <= MAX_PK:
+        # Issued before cursors carried the feed's generation: cannot be checked, so refused.
+        raise client_error("RESYNC_REQUIRED", RESYNC_MESSAGE)
+    prefix, generation, handover, phase, after = text.split(":")
+    if prefix != CURSOR_PREFIX or phase not in feed_selectors.PHASES or not generation:
+        raise ValueError(text)
+    position = feed_selectors.Position(generation, int(handover), phase, int(after))
+    if not (0 <= position.handover <= MAX_PK and 0 <= position.after <= MAX_PK):
+        raise ValueError(text)
+    return position
 
 
 def decode_change_cursor(cursor: str) -> feed_selectors.Position:
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii"))
-        text = raw.decode()
-        if text.startswith("chg:") and 0 <= int(text[4:]) <= MAX_PK:
-            # Issued before cursors carried the feed's generation: cannot be checked, so refused.
-            raise client_error("RESYNC_REQUIRED", RESYNC_MESSAGE)
-        prefix, generation, handover, phase, after = text.split(":")
-        if prefix != CURSOR_PREFIX or phase not in feed_selectors.PHASES or not generation:
-            raise ValueError
-        position = feed_selectors.Position(generation, int(handover), phase, int(after))
-        if not (0 <= position.handover <= MAX_PK and 0 <= position.after <= MAX_PK):
-            raise ValueError
-        return position
-    except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise client_error(
-            "BAD_CURSOR", "The cursor is not valid; resync from the start."
-        ) from exc
+    return cursors.decode_text(
+        cursor, _change_position, message="The cursor is not valid; resync from the start."
+    )
 
 
 def changes(
@@ -152,34 +149,7 @@ class RedirectConnection(graphene.ObjectType):
 
 
 def _encode_redirect_cursor(stamp) -> str:
-    raw = json.dumps([stamp.updated_at.isoformat(), stamp.redirect_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_redirect_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii"))
-        stamp, pk = json.loads(raw)
-        updated_at = datetime.fromisoformat(stamp)
-        # bool is an int subclass; ids past 64 bits would fail inside the database.
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 1 <= pk <= MAX_PK:
-            raise ValueError
-        if updated_at.tzinfo is None:
-            raise ValueError
-        updated_at.astimezone(UTC)  # OverflowError for a date the database cannot hold
-        return updated_at, pk
-    # RecursionError: a cursor of deeply nested JSON arrays.
-    except (
-        ValueError,
-        TypeError,
-        OverflowError,
-        UnicodeError,
-        RecursionError,
-        binascii.Error,
-    ) as exc:
-        raise client_error(
-            "BAD_CURSOR", "The cursor is not valid; start again without one."
-        ) from exc
+    return cursors.encode_position(stamp.updated_at, stamp.redirect_id)
 
 
 def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
@@ -203,8 +173,8 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
     # Internal targets only when live and public on this site (any of its editions).
     # ... and under a section that is live, public and on schedule too.
     private = selectors.private_paths(info)
-    public_pages = selectors.under_visible_sections(
-        selectors.exclude_scheduled(selectors.without_private(Page.objects.live(), private)),
+    public_pages = visibility.under_visible_sections(
+        visibility.exclude_scheduled(visibility.without_private(Page.objects.live(), private)),
         selectors.edition_root_paths(info),
         private,
     )
@@ -216,7 +186,7 @@ def redirects(info, *, first: int, after: str | None, updated_since) -> dict:
     if updated_since is not None:
         qs = qs.filter(updated_at__gte=updated_since)
     if after:
-        stamp, pk = _decode_redirect_cursor(after)
+        stamp, pk = cursors.decode_position(after)
         qs = qs.filter(keyset.after(("updated_at", "redirect_id"), (stamp, pk)))
     rows = list(
         qs.select_related("redirect", "redirect__redirect_page").order_by(
@@ -279,7 +249,7 @@ class DeliveryQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_preview(root, info, token):
-        from delivery.preview import page_from_token
+        from cms.preview import page_from_token
         from news.models import ArticlePage
 
         # A draft stays behind its token: never stored, checked on every request.

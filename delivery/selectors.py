@@ -70,14 +70,13 @@ def section_path(info, slug: str) -> str | None:
 
 
 def _public_sections(info, section: str | None):
-    qs = selectors.published_sections(
-        root_path=selectors.site_root(info), private=selectors.private_paths(info)
-    )
+    qs = selectors.sections_for_request(info)
     return qs.filter(slug=section) if section is not None else qs
 
 
 def _public_articles(info, section: str | None):
-    return selectors.public_articles(info, listing=True, section=section).select_related("locale")
+    qs = selectors.articles_for_request(info, listing=True, section=section)
+    return qs.select_related("locale")
 
 
 def _stamp(page) -> datetime:

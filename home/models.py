@@ -8,7 +8,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
-from delivery.preview import KiosquePreviewMixin
+from cms.preview import KiosquePreviewMixin
 
 
 class HomePage(KiosquePreviewMixin, Page):

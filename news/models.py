@@ -20,8 +20,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from cms import upstream
 from cms.graphql.types import ImageType, ImageView
-from delivery.preview import KiosquePreviewMixin
+from cms.preview import KiosquePreviewMixin
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
 from news.forms import NewsroomPageForm
@@ -314,7 +315,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
             self.published_at = self.first_published_at or timezone.now()
         return super().save(*args, **kwargs)
 
-    # Resolvers read only what the root selectors prefetched (see news.selectors).
+    # Resolvers read only what the request loader fetched in batches (see news.loading).
     def public_date(self, info, **kwargs):
         # Only a preview of a never-published draft has none of these: it shows the date the
         # article would get if it were published, at its scheduled time or now.
@@ -335,8 +336,8 @@ class ArticlePage(KiosquePreviewMixin, Page):
         return section_for_article(self, info=info)
 
     def _ensure_loaded(self, info, facet: str, prefetched: str = "", field: str = ""):
-        # Articles reached through links are loaded in one batch on first use (see selectors).
-        if prefetched and prefetched in getattr(self, "_prefetched_objects_cache", {}):
+        # Articles reached through links are loaded in one batch on first use (news.loading).
+        if prefetched and upstream.prefetched(self, prefetched) is not None:
             return
         if field and self._meta.get_field(field).is_cached(self):
             return
@@ -386,7 +387,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
         return self.locale.language_code
 
     def public_translations(self, info, **kwargs):
-        from delivery.locales import public_translations
+        from news.locales import public_translations
 
         return public_translations(self, info=info)
 
@@ -440,7 +441,7 @@ def _related_link_list():
 
 
 def _translation_list():
-    from delivery.locales import translation_list
+    from news.locales import translation_list
 
     return translation_list()
 

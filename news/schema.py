@@ -1,21 +1,17 @@
-"""Root GraphQL fields for the newsroom: home, sections, one article, and the article listing.
+"""Root GraphQL fields for the newsroom: sections, one article, and the article listing.
 
 Resolvers stay thin: they validate arguments, call a selector and shape the result.
 """
-
-import base64
-import binascii
-import json
-from datetime import UTC, datetime
 
 import graphene
 from django.conf import settings
 from grapple.registry import registry
 
-from cms import keyset
+from cms import cursors, keyset
+from cms.cursors import MAX_PK
 from cms.graphql.cache import mark_uncacheable
 from cms.graphql.errors import client_error
-from home.models import HomePage
+from cms.preview import page_from_token
 from news import selectors
 from news.models import ArticlePage, SectionPage
 
@@ -26,10 +22,6 @@ def _article_type():
 
 def _section_type():
     return registry.pages[SectionPage]
-
-
-def _home_type():
-    return registry.pages[HomePage]
 
 
 class PageInfo(graphene.ObjectType):
@@ -73,12 +65,7 @@ def _bounded_count(connection) -> tuple[int, bool]:
 
 
 def encode_cursor(article: ArticlePage) -> str:
-    raw = json.dumps([article.published_at.isoformat(), article.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-# Largest primary key the databases store (signed 64-bit); beyond it the ORM raises, not filters.
-MAX_PK = 2**63 - 1
+    return cursors.encode_position(article.published_at, article.pk)
 
 
 def parse_pk(value) -> int | None:
@@ -88,32 +75,6 @@ def parse_pk(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return pk if 1 <= pk <= MAX_PK else None
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        published, pk = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        published_at = datetime.fromisoformat(published)
-        # bool is an int subclass; an out-of-range pk or date would fail in the database.
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 1 <= pk <= MAX_PK:
-            raise ValueError
-        if published_at.tzinfo is None:
-            raise ValueError
-        published_at = published_at.astimezone(UTC)
-        return published_at, pk
-    except (
-        ValueError,
-        TypeError,
-        OverflowError,
-        UnicodeError,
-        RecursionError,  # a cursor of deeply nested JSON arrays
-        binascii.Error,
-        json.JSONDecodeError,
-    ) as exc:
-        raise client_error(
-            "BAD_CURSOR", "The cursor is not valid; start again without one."
-        ) from exc
 
 
 def check_text_args(**args: str | None) -> None:
@@ -146,7 +107,8 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
     first = check_page_size(first)
     page_qs = qs
     if after:
-        page_qs = qs.filter(keyset.before(("published_at", "pk"), decode_cursor(after)))
+        position = cursors.decode_position(after)
+        page_qs = qs.filter(keyset.before(("published_at", "pk"), position))
     rows = list(page_qs.select_related("locale")[: first + 1])
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
@@ -162,9 +124,6 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
 
 
 class NewsQuery(graphene.ObjectType):
-    home = graphene.Field(
-        _home_type, locale=graphene.String(), description="The requesting site's home page."
-    )
     sections = graphene.NonNull(
         graphene.List(graphene.NonNull(_section_type)),
         locale=graphene.String(),
@@ -194,30 +153,15 @@ class NewsQuery(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_home(root, info, locale=None):
-        selectors.use_edition(info, check_locale(locale))
-        return selectors.public_home(info=info)
-
-    @staticmethod
     def resolve_sections(root, info, locale=None):
         selectors.use_edition(info, check_locale(locale))
-        return list(
-            selectors.published_sections(
-                root_path=selectors.site_root(info), private=selectors.private_paths(info)
-            ).order_by("menu_order", "title")
-        )
+        return list(selectors.sections_for_request(info).order_by("menu_order", "title"))
 
     @staticmethod
     def resolve_section(root, info, slug, locale=None):
         check_text_args(slug=slug)
         selectors.use_edition(info, check_locale(locale))
-        root_path = selectors.site_root(info)
-        private = selectors.private_paths(info)
-        return (
-            selectors.published_sections(root_path=root_path, private=private)
-            .filter(slug=slug)
-            .first()
-        )
+        return selectors.sections_for_request(info).filter(slug=slug).first()
 
     @staticmethod
     def resolve_article(
@@ -235,8 +179,6 @@ class NewsQuery(graphene.ObjectType):
             raise client_error("BAD_ARGUMENT", "Give exactly one of urlPath, slug, id or token.")
         check_text_args(urlPath=url_path, slug=slug)
         if token is not None:
-            from delivery.preview import page_from_token
-
             # A draft stays behind its token: never stored, checked on every request.
             mark_uncacheable(info.context)
             draft = page_from_token(token, model=ArticlePage)
@@ -255,7 +197,7 @@ class NewsQuery(graphene.ObjectType):
     ):
         check_text_args(section=section, topic=topic, author=author)
         selectors.use_edition(info, check_locale(locale))
-        qs = selectors.public_articles(
+        qs = selectors.articles_for_request(
             info, listing=True, section=section, topic=topic, author=author
         )
         return paginate_articles(qs, first=first, after=after, info=info)

@@ -1,6 +1,14 @@
 from wagtail import hooks
 
 
+@hooks.register("register_kiosque_query", order=-20)
+def news_query(query_mixins):
+    """The newsroom's root fields come first in the schema."""
+    from news.schema import NewsQuery
+
+    query_mixins.append(NewsQuery)
+
+
 @hooks.register("register_rich_text_features", order=100)
 def public_page_links(features):
     """After Wagtail's own registration, so this handler replaces its "page" link type."""

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
@@ -146,7 +147,7 @@ class SubscriberViewSet(ModelViewSet):
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="subscriber-{pk}.json"'
-        response["Cache-Control"] = "no-store"
+        patch_cache_control(response, no_store=True)
         return response
 
     def get_urlpatterns(self):

@@ -7,6 +7,7 @@ which carry no cookie and no CSRF token: the signed token in the URL is the cred
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -46,7 +47,7 @@ def _page(request, *, lang, title, message=None, token="", button=None, status=2
         },
         status=status,
     )
-    response["Cache-Control"] = "no-store"
+    patch_cache_control(response, no_store=True)
     response["X-Robots-Tag"] = "noindex"
     # Tokens sit in the URL: never pass them on in a Referer.
     response["Referrer-Policy"] = "no-referrer"

@@ -9,7 +9,7 @@ class ArticleSearchDocument(models.Model):
     """What search reads for one live article: its text by weight, and the backend's index.
 
     Public visibility is never decided here: every search joins the rows it finds back to
-    news.selectors.published_articles, so a row left behind by a restriction, an unpublished
+    news.visibility.published_articles, so a row left behind by a restriction, an unpublished
     section or a moved page is simply never returned.
     """
 

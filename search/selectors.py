@@ -9,6 +9,7 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.search.utils import normalise_query_string
 
 from news import selectors as news_selectors
+from news import visibility
 from news.models import ArticlePage
 from search import text
 from search.backends import Ranked, get_backend
@@ -132,7 +133,7 @@ def search_articles(
     """
     cleaned = clean_search_query(query)
     terms = text.query_terms(cleaned)
-    base = news_selectors.published_articles(root_path=root_path, section=section, topic=topic)
+    base = visibility.published_articles(root_path=root_path, section=section, topic=topic)
     results = SearchResults(query=cleaned, terms=terms, base=base)
     results.promoted_ids = promoted_article_ids(base, cleaned)
     if not terms:

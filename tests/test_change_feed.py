@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 from delivery.models import ChangeLog, FeedState
 from delivery.schema import encode_change_cursor
 from delivery.selectors import Position
-from news.selectors import published_articles
+from news.visibility import published_articles
 from tests.factories import make_article, make_section, make_site
 
 FEED = """query($since: String, $first: Int) {

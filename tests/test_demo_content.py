@@ -16,9 +16,9 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.models import Page, ReferenceIndex, Revision, Site
 
+from demo import content, loader
 from home.models import HomePage
 from news.blocks import BODY_BLOCK_TYPES
-from news.demo import content, loader
 from news.models import ArticlePage, Author, RelatedLink, SectionPage, Topic
 from tests.test_api_docs_examples import EXAMPLES, operation, variables_for
 

@@ -49,7 +49,7 @@ def _raiser(exc):
     ids=["ValueError", "FieldError", "AttributeError", "uncoded GraphQLError"],
 )
 def test_unexpected_exceptions_are_masked_and_logged(gql, site, monkeypatch, caplog, exc):
-    monkeypatch.setattr(selectors, "published_sections", _raiser(exc))
+    monkeypatch.setattr(selectors, "sections_for_request", _raiser(exc))
     with caplog.at_level(logging.ERROR, logger="kiosque.graphql"):
         payload = gql.query('{ sections { title } article(slug: "article") { title } }')
     errors = payload["errors"]

@@ -43,9 +43,9 @@ from wagtail.utils.timestamps import ensure_utc
 
 from cms import renditions
 from cms.graphql import cache as api_cache
+from cms.indexing import deferred_indexing
 from delivery import feed
 from delivery import signals as feed_signals
-from news.demo.loader import deferred_indexing
 from news.models import (
     ArticleAuthor,
     ArticlePage,

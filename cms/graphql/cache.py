@@ -471,21 +471,32 @@ def reset_state() -> None:
 
 
 def connect_signals() -> None:
-    """Bump the generation whenever published content or what it shows changes."""
-    from django.db.models.signals import post_delete, post_save
+    """Bump the generation whenever published content or what it shows changes. Feature apps
+    add their own models with `invalidate_on_change` from their ready(); calling this again
+    (after signals were held back for a bulk write) reconnects those too."""
+    from django.db.models.signals import post_delete
     from wagtail.contrib.redirects.models import Redirect
     from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from news.models import Author, Topic
-    from newsletter.models import NewsletterSettings
-
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(bump_generation, dispatch_uid=f"kiosque-cache-{id(signal)}")
     post_delete.connect(_page_deleted, dispatch_uid="kiosque-cache-page-delete")
-    shown = (Author, Topic, get_image_model(), Redirect, Site, PageViewRestriction)
-    for model in (*shown, NewsletterSettings):
+    invalidate_on_change(get_image_model(), Redirect, Site, PageViewRestriction, *_watched)
+
+
+# Models feature apps registered with `invalidate_on_change`, in registration order.
+_watched: list = []
+
+
+def invalidate_on_change(*models) -> None:
+    """Bump the generation when a row of one of `models` is saved or deleted."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        if model not in _watched:
+            _watched.append(model)
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"kiosque-save-{model}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"kiosque-del-{model}")
 

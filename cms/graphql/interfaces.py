@@ -6,9 +6,12 @@ plus what each model lists in `graphql_fields`.
 """
 
 import graphene
+from django.conf import settings
 from django.urls import reverse
 from grapple.registry import registry
 from grapple.types.interfaces import StreamFieldInterface
+
+from cms.graphql.context import loader_of
 
 
 class PublicPageInterface(graphene.Interface):
@@ -54,26 +57,25 @@ class PublicPageInterface(graphene.Interface):
 def page_path(page, info) -> str | None:
     """The page's path on its site, computed from the request's cached site roots."""
     request = info.context if info is not None else None
-    # Fast path: a page under the requesting site's root, whose url_path the selectors memoised.
-    memo = getattr(request, "_kiosque_memo", None)
-    root = memo.get("root_url_path") if memo else None
+    # Fast path: a page under the requesting site's root, whose url_path the loader read.
+    loader = loader_of(request)
+    root = loader.root_url_path if loader is not None else None
     if root and page.url_path.startswith(root):
-        prefix = memo.get("serve_prefix")
-        if prefix is None:
-            prefix = memo["serve_prefix"] = reverse("wagtail_serve", args=("",))
-        return prefix + page.url_path[len(root) :]
+        if loader.serve_prefix is None:
+            loader.serve_prefix = reverse("wagtail_serve", args=("",))
+        return loader.serve_prefix + page.url_path[len(root) :]
     parts = page.get_url_parts(request=request)
     if parts is None:
         return None
     return parts[2]
 
 
-KIOSQUE_APPS = ("home", "news", "search", "newsletter")
 STREAM_INTERFACE_FIELDS = {"id", "block_type", "field"}
 
 
 def _ours(obj) -> bool:
-    return getattr(obj, "__module__", "").split(".")[0] in KIOSQUE_APPS
+    # The project's own apps, as the settings list them: cms names no feature app.
+    return getattr(obj, "__module__", "").split(".")[0] in settings.KIOSQUE_APPS
 
 
 def restrict_registry() -> None:

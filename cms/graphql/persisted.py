@@ -23,9 +23,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
 
 from cms.graphql.documents import cached_document_for
 from cms.graphql.security import RequestError, check_request_size, decoded_body, json_loads
+from cms.upstream import replace_request_body
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ def _error(message: str, code: str, status: int = 200) -> JsonResponse:
     response = JsonResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
     )
-    response["Cache-Control"] = "no-store"
+    patch_cache_control(response, no_store=True)
     return response
 
 
@@ -149,7 +151,7 @@ def _set_query(request, body, query: str) -> None:
     else:
         body["query"] = query
         # graphene-django reads request.body again; give it the completed document.
-        request._body = json.dumps(body).encode()
+        replace_request_body(request, json.dumps(body).encode())
 
 
 def handle(request, build):

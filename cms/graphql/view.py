@@ -6,10 +6,10 @@ from graphene_django.views import GraphQLView
 from cms.graphql import cache as http_cache
 from cms.graphql import persisted
 from cms.graphql.security import RequestError, SecureGraphQLMixin, check_url_size
+from cms.upstream import unwrapped_dispatch
 
-# graphene-django wraps dispatch in ensure_csrf_cookie, which sets a cookie and `Vary: Cookie`
-# on every response and so defeats every HTTP cache; the API needs no CSRF cookie.
-_dispatch_without_csrf_cookie = GraphQLView.dispatch.__wrapped__
+# Without graphene-django's CSRF cookie, which would make every answer uncacheable.
+_dispatch_without_csrf_cookie = unwrapped_dispatch(GraphQLView)
 
 
 def answers_from_url_only(request) -> bool:

@@ -32,13 +32,12 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else []
 
 
+# Kiosque's feature apps: only their types reach the public schema (cms, the framework layer,
+# comes after grapple below). docs/architecture.md shows how they depend on each other.
+KIOSQUE_APPS = ["home", "news", "search", "newsletter", "delivery", "demo", "wpimport"]
+
 INSTALLED_APPS = [
-    "home",
-    "news",
-    "search",
-    "newsletter",
-    "delivery",
-    "wpimport",
+    *KIOSQUE_APPS,
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",

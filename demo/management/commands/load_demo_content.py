@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.logging import quiet_loggers
-from news.demo.loader import DemoContentError, DemoLoader
+from demo.loader import DemoContentError, DemoLoader
 
 # Per-page INFO lines from Wagtail and the task runner would bury the progress messages.
 CHATTY_LOGGERS = ("wagtail", "django_tasks")

@@ -1,4 +1,4 @@
-"""Builds the demo newsroom described in `news.demo.content`.
+"""Builds the demo newsroom described in `demo.content`.
 
 Idempotent: pages, snippets and images are looked up by slug (images by title) and left alone
 when they exist, so a second run creates no row and no revision. Everything happens in one
@@ -8,7 +8,6 @@ transaction: a failed run leaves the database as it was.
 import io
 import random
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -16,7 +15,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from wagtail.images import get_image_model
@@ -24,12 +22,11 @@ from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail.rich_text import RichText
 from wagtail.search import index as search_index
 from wagtail.search.backends import get_search_backends
-from wagtail.search.signal_handlers import post_save_signal_handler
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from cms.indexing import deferred_indexing
+from demo import content
+from demo.images import illustration, portrait
 from home.models import FeaturedArticle, HomePage
-from news.demo import content
-from news.demo.images import illustration, portrait
 from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
 
 IMAGE_PREFIX = "Démo Kiosque : "
@@ -373,22 +370,6 @@ class DemoLoader:
         home.save_revision().publish()
         self.remember(home)
         self.log(f"Page d'accueil publiée avec {len(content.FEATURED)} articles à la une")
-
-
-@contextmanager
-def deferred_indexing():
-    """Skip per-save search and reference indexing (a page is saved three times when it is
-    created and published); the loader indexes each new object once afterwards."""
-    models = [
-        m for m in search_index.get_indexed_models() if getattr(m, "search_auto_update", True)
-    ]
-    disconnected = [m for m in models if post_save.disconnect(post_save_signal_handler, sender=m)]
-    try:
-        with disable_reference_index_auto_update():
-            yield
-    finally:
-        for model in disconnected:
-            post_save.connect(post_save_signal_handler, sender=model)
 
 
 def alt_text(label: str, palette: str) -> str:

@@ -2,7 +2,9 @@
 
 import graphene
 
-from news import selectors
+from cms.graphql.interfaces import page_path
+from news import visibility
+from news.loading import loader_for
 
 
 class TranslationType(graphene.ObjectType):
@@ -19,17 +21,12 @@ def translation_list():
 
 def public_translations(page, *, info) -> list[TranslationType]:
     """The page's live, public translations on the requesting site (other editions only)."""
-    from cms.graphql.interfaces import page_path
-
-    memo = selectors._memo(info)
-    if "edition_roots" not in memo:
-        memo["edition_roots"] = selectors.edition_root_paths(info)
     result = []
-    for root_path in memo["edition_roots"]:
+    for root_path in loader_for(info).all_edition_roots():
         if page.path.startswith(root_path):
             continue
         found = (
-            selectors.published_articles(root_path=root_path)
+            visibility.published_articles(root_path=root_path)
             .filter(translation_key=page.translation_key)
             .select_related("locale")
             .first()

@@ -1,1 +1,0 @@
-"""The demo newsroom: invented French content loaded by `manage.py load_demo_content`."""
