@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check browser bench bench-matrix bench-before-after bench-archive bench-sync fuzz \
-	loadtest faults clean
+.PHONY: install run test lint format check browser bench bench-matrix bench-before-after \
+	bench-archive bench-sync fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -72,8 +72,12 @@ bench-archive: install
 bench-sync: install
 	$(BIN)/python bench/sync_bench.py
 
+# The property tests at full size (the suite runs a smaller budget: tests/fuzz_budget.py).
+FUZZ_TESTS := tests/test_fuzz_graphql.py tests/test_fragment_limits.py \
+	tests/test_newsletter_fuzz.py tests/test_newsletter_canonical_addresses.py \
+	tests/test_security_limits.py
 fuzz: install
-	KIOSQUE_FUZZ_EXAMPLES=5000 $(BIN)/pytest tests/test_fuzz_graphql.py -q
+	KIOSQUE_FUZZ=full $(BIN)/pytest $(FUZZ_TESTS) -q -p no:randomly
 
 # Loopback only, bounded in time; needs PostgreSQL, Redis and wrk (docs/reliability.md).
 loadtest: install
@@ -81,6 +85,20 @@ loadtest: install
 
 faults: install
 	$(BIN)/python bench/faults.py
+
+# Where the suite's time goes on each CI leg, this tree against SUITE_BEFORE (default main),
+# written into docs/benchmarks-suite.md. Needs PostgreSQL and Redis; runs the suite four times.
+SUITE_BEFORE ?= main
+SUITE_PG_URL ?= postgres://postgres@127.0.0.1:5432/kiosque_bench_suite
+SUITE_REDIS_URL ?= redis://127.0.0.1:6379/4
+bench-suite: install
+	$(BIN)/python bench/suite_time.py run --label before --leg sqlite --ref $(SUITE_BEFORE)
+	$(BIN)/python bench/suite_time.py run --label after --leg sqlite
+	$(BIN)/python bench/suite_time.py run --label before --leg pg --ref $(SUITE_BEFORE) \
+		--database-url $(SUITE_PG_URL) --redis-url $(SUITE_REDIS_URL)
+	$(BIN)/python bench/suite_time.py run --label after --leg pg \
+		--database-url $(SUITE_PG_URL) --redis-url $(SUITE_REDIS_URL)
+	$(BIN)/python bench/suite_time.py report --write docs/benchmarks-suite.md
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static var

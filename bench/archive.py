@@ -3,9 +3,11 @@
     make bench-archive                     # 1,000 and 100,000 on PostgreSQL, 10,000 on SQLite
     BENCH_ARCHIVE_SIZES=1000,20000 make bench-archive      # smaller PostgreSQL sizes
 
-Each size has its own database (PostgreSQL: kiosque_bench_archive_<n>, on BENCH_ARCHIVE_PG,
-default postgres://postgres@127.0.0.1:5432; SQLite: var/bench-archive-<n>.sqlite3), built once
-with the demo plus `create_random_data` and reused by later runs (migrated each time). Every
+Each size has its own database (PostgreSQL: <BENCH_ARCHIVE_DB>_<n>, default
+kiosque_bench_archive_<n>, on BENCH_ARCHIVE_PG, default postgres://postgres@127.0.0.1:5432;
+SQLite: var/bench-archive-<n>.sqlite3), built once with the demo plus `create_random_data` and
+reused by later runs (migrated each time). `python bench/archive.py --build` only builds them
+(the 100,000 one takes a while on a busy machine), so a later run only measures. Every
 path runs in-process through Django's test client, response cache off, 1 warm-up then
 BENCH_ARCHIVE_RUNS timed runs (median reported), all sizes in one run so ratios compare like
 with like on this shared machine. Writes docs/benchmarks-archive.md.
@@ -25,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks-archive.md"
 PG = os.environ.get("BENCH_ARCHIVE_PG", "postgres://postgres@127.0.0.1:5432")
+DB_PREFIX = os.environ.get("BENCH_ARCHIVE_DB", "kiosque_bench_archive")
 RUNS = int(os.environ.get("BENCH_ARCHIVE_RUNS", "7"))
 TARGET_RATIO = 1.5
 TARGET_MS = 300.0
@@ -58,7 +61,7 @@ QUERIES = {
 
 def sizes() -> list[tuple[str, str, int]]:
     pg = [int(n) for n in os.environ.get("BENCH_ARCHIVE_SIZES", "1000,100000").split(",")]
-    targets = [("PostgreSQL", f"{PG}/kiosque_bench_archive_{n}", n) for n in pg]
+    targets = [("PostgreSQL", f"{PG}/{DB_PREFIX}_{n}", n) for n in pg]
     for n in [int(n) for n in os.environ.get("BENCH_ARCHIVE_SQLITE", "10000").split(",") if n]:
         targets.append(("SQLite", f"sqlite:///{ROOT / 'var' / f'bench-archive-{n}.sqlite3'}", n))
     return targets
@@ -84,13 +87,15 @@ def _create_pg_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def main() -> None:
+def main(build_only: bool = False) -> None:
     results = []
     for engine, url, n in sizes():
         if engine == "PostgreSQL":
             _create_pg_database(url)
         print(f"{engine} {n:,}: preparing", flush=True)
         subprocess.run([sys.executable, __file__, "--prepare", str(n)], env=_env(url), check=True)
+        if build_only:
+            continue
         print(f"{engine} {n:,}: measuring", flush=True)
         out = subprocess.run(
             [sys.executable, __file__, "--measure"],
@@ -101,6 +106,8 @@ def main() -> None:
         ).stdout
         measured = json.loads(out.strip().splitlines()[-1])
         results.append((engine, n, measured["timings"], measured["notes"]))
+    if build_only:
+        return
     write_report(results)
     print(f"Wrote {REPORT.relative_to(ROOT)}")
 
@@ -181,9 +188,30 @@ def prepare(n: int) -> None:
     if ArticleSearchDocument.objects.count() != live and not skip:
         print(f"indexing {live:,} articles for search", flush=True)
         services.rebuild_index(batch_size=2000)
+    _ensure_redirects(n)
     User = get_user_model()
     if not User.objects.filter(username="bench-archive").exists():
         User.objects.create_superuser("bench-archive", "bench@example.fr", "bench-archive")
+
+
+def _ensure_redirects(n: int) -> None:
+    """One redirect per ten articles, like the old addresses a WordPress import leaves: the
+    redirect search then has an archive-sized table to search (create_random_data writes
+    none)."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    from news.models import ArticlePage
+
+    wanted = max(1, n // 10)
+    if Redirect.objects.count() >= wanted:
+        return
+    # Slicing with a step reads the rows (ids and slugs only) and keeps every tenth.
+    rows = ArticlePage.objects.order_by("pk").values_list("pk", "slug")[: wanted * 10 : 10]
+    Redirect.objects.bulk_create(
+        [Redirect(old_path=f"/archives/{pk}/{slug}", redirect_page_id=pk) for pk, slug in rows],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
 
 
 def _timed(fn) -> float:
@@ -263,6 +291,8 @@ def measure() -> None:
         "admin explorer, last page of a section": f"/admin/pages/{biggest.pk}/?p={last_page}",
         "admin page chooser search": "/admin/choose-page/search/?q=tramway",
         "admin redirects search": "/admin/redirects/?q=tramway",
+        "admin report, aging pages": "/admin/reports/aging-pages/",
+        "admin report, site history": "/admin/reports/site-history/",
     }
     for label, url in admin_paths.items():
 
@@ -280,4 +310,4 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["--measure"]:
         measure()
     else:
-        main()
+        main(build_only=sys.argv[1:2] == ["--build"])

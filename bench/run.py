@@ -29,7 +29,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -124,16 +123,12 @@ def inprocess(env, settings, cases, extra=None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """gunicorn, 2 sync workers, on 127.0.0.1; stopped by its own pid only."""
 
     def __init__(self, env, settings, extra=None):
+        from bench.harness import free_port
+
         self.port = free_port()
         self.env = {**env, "DJANGO_SETTINGS_MODULE": settings, **(extra or {})}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
@@ -132,7 +132,15 @@ def _by_topic_and_author(qs, topic: str | None, author: str | None) -> QuerySet:
         topic_id = Topic.objects.filter(slug=topic).values_list("pk", flat=True).first()
         if topic_id is None:
             return qs.none()
-        qs = qs.filter(topics__id=topic_id)
+        # EXISTS, not a join: the database may walk the date index and probe each article's
+        # links (a common topic) or start from the links (a rare one), and no row repeats.
+        qs = qs.filter(
+            Exists(
+                ArticlePage.topics.through.objects.filter(
+                    articlepage_id=OuterRef("pk"), topic_id=topic_id
+                )
+            )
+        )
     if author is not None:
         author_id = Author.objects.filter(slug=author).values_list("pk", flat=True).first()
         if author_id is None:

@@ -55,3 +55,12 @@ def picker_in_the_admin_language():
     }
     attributes = format_html_join(" ", 'data-{}="{}"', words.items())
     return format_html('<script src="{}" {}></script>', static("news/picker.js"), attributes)
+
+
+@hooks.register("register_admin_viewset")
+def article_pages_viewset():
+    """The explorer of a rubrique without the per-request scans of the page table."""
+    from news.explorer import ArticlePageViewSet
+    from news.models import ArticlePage
+
+    return ArticlePageViewSet(model=ArticlePage)

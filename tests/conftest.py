@@ -122,8 +122,9 @@ def count_queries():
     return run
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     # Tests run in random order (pytest-randomly); see tests/suite_order.py for why this holds.
+    from tests.ci_legs import LegMismatch, check_leg, split_for_leg
     from tests.suite_order import transactional_without_restore
 
     if offenders := transactional_without_restore(items):
@@ -132,6 +133,16 @@ def pytest_collection_modifyitems(items):
             "serialized_rollback=True) so the suite does not depend on order: "
             + ", ".join(offenders)
         )
+    # Process-layout tests run on CI's PostgreSQL + Redis leg only: see tests/ci_legs.py.
+    leg = os.environ.get("KIOSQUE_CI_LEG")
+    try:
+        check_leg(leg, os.environ)
+    except LegMismatch as exc:
+        raise pytest.UsageError(str(exc)) from exc
+    kept, deselected = split_for_leg(items, leg)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter, config):

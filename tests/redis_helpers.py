@@ -13,22 +13,11 @@ import time
 
 import pytest
 
+from tests.processes import free_port, wait_for_port
+
+__all__ = ["free_port", "wait_for_port"]  # also used by the fault tests and bench/
+
 REDIS_SERVER = shutil.which("redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing answers on port {port}")
 
 
 class RedisServer:

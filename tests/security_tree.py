@@ -6,7 +6,6 @@ Any response that contains one of `HIDDEN_MARKERS` has leaked a page the public 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
@@ -21,6 +20,7 @@ from tests.factories import (
     make_site,
     paragraph,
 )
+from tests.shared_data import rolled_back
 
 MARKERS = {
     "draft": "zqbrouillon",
@@ -124,14 +124,8 @@ def build_leak_tree(*, with_image: bool = True) -> LeakTree:
 @contextmanager
 def shared_tree(django_db_blocker, **kwargs):
     """One tree for a whole module, rolled back at the end (tests run in savepoints)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_leak_tree(**kwargs)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        yield build_leak_tree(**kwargs)
 
 
 def assert_no_hidden_marker(payload) -> None:

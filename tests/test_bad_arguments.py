@@ -4,7 +4,6 @@ import base64
 import json
 
 import pytest
-from django.db import transaction
 
 from tests.factories import (
     dated,
@@ -14,6 +13,7 @@ from tests.factories import (
     make_section,
     make_site,
 )
+from tests.shared_data import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,12 @@ INTERNALS = ("Traceback", "Error", "exception", "NoneType", "int()", "SQLite", "
 
 @pytest.fixture(scope="module")
 def newsroom(django_db_setup, django_db_blocker):
-    # Built once for the module inside a transaction that is rolled back at the end; each test
-    # runs in its own savepoint within it.
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back(django_db_blocker):
         home = make_site()
         section = make_section(home, "Monde")
         for n in range(3):
             make_article(section, f"Article {n}", slug=f"article-{n}", published_at=dated(n))
         yield section
-        transaction.set_rollback(True)
 
 
 def _cursor(value) -> str:

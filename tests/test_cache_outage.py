@@ -9,8 +9,6 @@ Measured latencies: docs/redis-faults.md (bench/redis_faults.py).
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -24,6 +22,7 @@ from cms import cache as redis_cache
 from newsletter.models import Subscriber
 from tests.factories import dated, make_article, make_section, make_site
 from tests.newsletter_helpers import error_codes, subscribe
+from tests.processes import run_python
 from tests.redis_helpers import HangingListener, RedisServer, SlowProxy, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +43,8 @@ def production_caches():
     }
     code = "import django, json; django.setup(); from django.conf import settings; "
     code += "print(json.dumps(settings.CACHES))"
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = run_python("-c", code, env=env)
+    assert out.returncode == 0, out.stderr
     caches_setting = json.loads(out.stdout.strip().splitlines()[-1])
     assert caches_setting["responses"]["BACKEND"] == "cms.cache.FailOpenRedisCache"
     assert caches_setting["ratelimit"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"

@@ -1,7 +1,6 @@
 """Walking `articles` by cursor visits every live article exactly once, newest first."""
 
 import pytest
-from django.db import transaction
 from wagtail.models import PageViewRestriction
 
 from news.models import ArticlePage
@@ -13,6 +12,7 @@ from tests.factories import (
     make_section,
     make_site,
 )
+from tests.shared_data import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ class Newsroom:
 
 @pytest.fixture(scope="module")
 def newsroom(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back(django_db_blocker):
         room = Newsroom()
         room.home = make_site()
         monde = make_section(room.home, "Monde", menu_order=1)
@@ -65,7 +65,6 @@ def newsroom(django_db_setup, django_db_blocker):
         )
         room.monde, room.eco = monde, eco
         yield room
-        transaction.set_rollback(True)
 
 
 def newest_first(articles) -> list[str]:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -20,6 +19,7 @@ from demo import content, loader
 from home.models import HomePage
 from news.blocks import BODY_BLOCK_TYPES
 from news.models import ArticlePage, Author, RelatedLink, SectionPage, Topic
+from tests.shared_data import rolled_back
 from tests.test_api_docs_examples import EXAMPLES, operation, variables_for
 
 WIRE = "sommet-regional-securite"
@@ -56,14 +56,8 @@ def demo_media(tmp_path_factory):
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker, demo_media):
     """Load the newsroom once for a whole class, inside a transaction rolled back at the end."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=demo_media),
-        transaction.atomic(),
-    ):
-        output = run_command()
-        yield output
-        transaction.set_rollback(True)
+    with rolled_back(django_db_blocker), override_settings(MEDIA_ROOT=demo_media):
+        yield run_command()
 
 
 def snapshot() -> dict:

@@ -6,7 +6,6 @@ import importlib.util
 import json
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from django.urls import Resolver404, resolve
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -181,12 +182,6 @@ def test_expose_matches_gunicorn_default_port(runtime):
     assert exposed == [env_of(runtime)["PORT"]]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, *args):
         pass
@@ -211,4 +206,4 @@ def test_healthcheck_script_passes_against_the_app_and_fails_when_nothing_listen
     finally:
         server.shutdown()
         server.server_close()
-    assert _run_healthcheck(_free_port(), "localhost") == 1
+    assert _run_healthcheck(free_port(), "localhost") == 1

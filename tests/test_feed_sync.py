@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from wagtail.models import PageViewRestriction
 from delivery.models import ChangeLog, FeedState
 from news.models import ArticlePage, Author, SectionPage, Topic
 from tests.factories import make_article, make_image, make_section, make_site
+from tests.processes import run_python
 from tests.test_backup_restore import scratch_database  # noqa: F401 (fixture)
 
 SYNC = """query Sync($since: String, $first: Int, $section: String) {
@@ -399,9 +399,8 @@ def test_a_cursor_from_before_a_restore_is_refused_by_the_restored_database(
     assert restore.returncode == 0, restore.stderr
     assert "generation is now" in restore.stdout
 
-    answer = subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, "manage.py", "shell", "-c", ASK],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    answer = run_python(
+        "manage.py", "shell", "-c", ASK,
         env={**os.environ, "DATABASE_URL": scratch_database, "OLD_CURSOR": cursor,
              "DJANGO_SETTINGS_MODULE": "cms.settings.dev"},
     )  # fmt: skip

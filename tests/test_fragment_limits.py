@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from cms.graphql import documents, validation
 from cms.graphql.limits import get_limits, measure_document
 from tests.fragment_shapes import fan_out_chain, fragment_graphs, selections
+from tests.fuzz_budget import examples
 
 SCHEMA = schema.graphql_schema
 
@@ -148,7 +149,11 @@ def outcome(measurement, limits) -> tuple:
     return (measurement.cost, measurement.depth, measurement.aliases, measurement.repeats)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(100, full=3000),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(fragment_graphs())
 def test_limit_walk_is_linear_and_agrees_with_the_written_out_document(graph):
     query, bodies, roots = graph

@@ -9,7 +9,8 @@ urlPath, section, topic, after) are often swapped for the hidden pages' own valu
 A second run sends fragment graphs: fan-out chains ending in unknown or cyclic spreads or real
 fields, and generated graphs; each must be answered cleanly after linear work.
 
-KIOSQUE_FUZZ_EXAMPLES sets the number of queries (500 by default; `make fuzz` runs 5,000).
+200 queries in the suite, 5,000 under `make fuzz` (tests/fuzz_budget.py); KIOSQUE_FUZZ_EXAMPLES
+sets another number.
 """
 
 import json
@@ -35,9 +36,10 @@ from hypothesis_graphql import Mode, queries
 from cms.graphql.limits import measure_document
 from news.schema import encode_cursor
 from tests.fragment_shapes import fan_out_chains, fragment_graphs, selections
+from tests.fuzz_budget import examples
 from tests.security_tree import HIDDEN_MARKERS, build_leak_tree
 
-EXAMPLES = int(os.environ.get("KIOSQUE_FUZZ_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("KIOSQUE_FUZZ_EXAMPLES") or examples(200, full=5000))
 
 PYTHON_TEXT = re.compile(
     r"Traceback|File \"|\b[A-Z]\w*(?:Error|Exception)\b(?!\s*\()|not enough values to "

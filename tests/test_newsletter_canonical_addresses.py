@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from newsletter.models import Subscriber
 from newsletter.validation import InputError, clean_email
+from tests.fuzz_budget import examples
 from tests.newsletter_helpers import error_codes, no_rate_limits, subscribe  # noqa: F401
 
 REWRITTEN_SPELLINGS = [
@@ -44,7 +45,7 @@ def test_spellings_that_smtp_rewrites_are_refused(raw):
 ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~."
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300, full=5000), deadline=None)
 @example(local="=?utf-8?q?bob?=", domain="example.com")
 @example(local="=?us-ascii?q?a?=.=?us-ascii?q?b?=", domain="example.com")
 @given(

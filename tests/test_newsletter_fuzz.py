@@ -1,5 +1,5 @@
 """Generated input: bad signups never give a 5xx and never store a row; random tokens never
-confirm or unsubscribe anything. 200 examples in all, to keep CI short."""
+confirm or unsubscribe anything. 200 examples in all in the suite, 2,000 under `make fuzz`."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from newsletter.models import Subscriber
 from newsletter.validation import clean_email
+from tests.fuzz_budget import examples
 from tests.newsletter_helpers import CONFIRM, NO_LIMITS, SUBSCRIBE, UNSUBSCRIBE
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def bad_signups(draw):
     return args
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100, full=1000))
 @given(args=bad_signups())
 def test_bad_signups_never_5xx_and_never_store(
     gql,
@@ -97,7 +98,7 @@ def test_bad_signups_never_5xx_and_never_store(
     assert mailoutbox == []
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(60, full=600))
 @given(
     email=st.one_of(st.text(max_size=300), st.emails()),
     consent=st.booleans(),
@@ -135,7 +136,7 @@ def test_arbitrary_signups_never_5xx_and_store_only_clean_rows(
         assert result["errors"]
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=examples(40, full=400))
 @given(token=st.text(max_size=300), path=st.sampled_from(["confirm", "unsubscribe"]))
 def test_random_tokens_are_refused_everywhere(gql, client, token, path):
     Subscriber.objects.get_or_create(

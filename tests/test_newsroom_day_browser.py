@@ -20,7 +20,8 @@ from playwright.sync_api import Error as PlaywrightError
 from tests.test_editor_flow_browser import CHROMIUM, CHROMIUM_ARGS, Editor, _require_chromium
 from tests.test_editor_flow_browser import graphql as api
 
-pytestmark = pytest.mark.browser
+# A process layout (browser, live server, admin): CI runs it on the PostgreSQL + Redis leg only.
+pytestmark = [pytest.mark.browser, pytest.mark.postgres_leg]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "newsroom-day"
 PASSWORD = "un-mot-de-passe-de-redaction"

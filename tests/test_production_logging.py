@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import logging.config
-import runpy
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from gunicorn.config import Config
 
 from cms.logging import JsonFormatter, JsonGunicornLogger
+from tests.processes import gunicorn_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TRICKY = 'he said "stop"\nthen left \\ {"not": "json"} — été'
@@ -88,18 +88,8 @@ def test_production_settings_log_through_the_json_formatter(monkeypatch):
 
 
 def _gunicorn_settings(monkeypatch, **env) -> dict:
-    for key in ("WEB_CONCURRENCY", "PORT", "GUNICORN_BIND", "GUNICORN_THREADS"):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    cfg = Config()
-    applied = {}
-    for key, value in namespace.items():
-        if key in cfg.settings:
-            cfg.set(key, value)  # gunicorn validates each value here
-            applied[key] = cfg.settings[key].get()
-    return applied
+    config = gunicorn_config(monkeypatch, **env)
+    return {key: setting.get() for key, setting in config.settings.items()}
 
 
 def test_gunicorn_config_takes_workers_and_port_from_the_environment(monkeypatch):

@@ -1,20 +1,20 @@
 """Production settings refuse to load without a secret key and explicit host names."""
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes import clean_env, run_python
+
+# Fresh interpreters on production settings: CI runs these on the PostgreSQL + Redis leg only.
+pytestmark = pytest.mark.postgres_leg
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "a-long-random-production-key-for-the-test-only-0123456789"
 
 
 def _import_production(**env_vars) -> subprocess.CompletedProcess:
-    # A clean environment: nothing from the developer's shell or the test process leaks in.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
-    env.update(env_vars)
     code = (
         "import django.core.exceptions as e\n"
         "try:\n"
@@ -23,15 +23,7 @@ def _import_production(**env_vars) -> subprocess.CompletedProcess:
         "    print('IMPROPERLY:', exc); raise SystemExit(3)\n"
         "print('OK', s.DEBUG, s.ALLOWED_HOSTS)\n"
     )
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-c", code, env=clean_env(**env_vars))
 
 
 HOSTS = "kiosque.example"

@@ -7,7 +7,7 @@ CaptureQueriesContext, for the full card + body selection.
 import json
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
@@ -22,6 +22,7 @@ from tests.factories import (
     make_section,
     make_site,
 )
+from tests.shared_data import rolled_back
 
 MAX_QUERIES = 15
 
@@ -73,16 +74,8 @@ def _body(n, images, earlier, draft):
 
 @pytest.fixture(scope="module")
 def newsroom(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction rolled back at the end; each test runs
-    in its own savepoint on top of it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield _build_newsroom()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        yield _build_newsroom()
 
 
 def _build_newsroom():

@@ -8,9 +8,6 @@ nearest rendition made, or to the original file.
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +20,7 @@ from wagtail.images.models import Filter, Image, Rendition
 from cms import renditions
 from cms.graphql.types import allowed_widths, rendition_specs
 from tests.factories import make_article, make_image, make_section, make_site
+from tests.processes import clean_env, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -198,16 +196,8 @@ def test_cold_and_warm_listings_use_the_same_sql(
 
 
 def test_an_unknown_renditions_mode_stops_the_settings_from_loading():
-    root = Path(__file__).resolve().parent.parent
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "KIOSQUE_RENDITIONS": "sometimes"}
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import cms.settings.test"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    done = run_python(
+        "-c", "import cms.settings.test", env=clean_env(KIOSQUE_RENDITIONS="sometimes")
     )
     assert done.returncode != 0
     assert "ImproperlyConfigured: KIOSQUE_RENDITIONS must be 'inline' or 'worker'" in done.stderr

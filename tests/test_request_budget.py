@@ -6,27 +6,35 @@ tested by counting, not by waiting on a shared machine."""
 import base64
 import itertools
 import json
-import runpy
 from pathlib import Path
 
 import pytest
-from gunicorn.config import Config
 
 from cms.graphql import limits
+from home.models import HomePage
 from newsletter.models import Subscriber
 from tests.factories import make_article, make_section, make_site
+from tests.processes import gunicorn_config
+from tests.shared_data import rolled_back
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = "query L { articles(first: 8) { edges { node { title slug standfirst } } } }"
 
 
+@pytest.fixture(scope="module")
+def _newsroom(django_db_setup, django_db_blocker):
+    # Built once for the module (tests/shared_data.py); the tests only read it.
+    with rolled_back(django_db_blocker):
+        home = make_site()
+        section = make_section(home, "Monde", slug="monde")
+        for index in range(8):
+            make_article(section, f"Article {index}", slug=f"article-{index}")
+        yield home.pk
+
+
 @pytest.fixture
-def newsroom(db):
-    home = make_site()
-    section = make_section(home, "Monde", slug="monde")
-    for index in range(8):
-        make_article(section, f"Article {index}", slug=f"article-{index}")
-    return home
+def newsroom(db, _newsroom):
+    return HomePage.objects.get(pk=_newsroom)
 
 
 def post_raw(client, body: str):
@@ -91,30 +99,17 @@ def test_the_time_budget_is_a_setting_read_from_the_environment():
 # gunicorn -----------------------------------------------------------------------------------
 
 
-def gunicorn_settings(monkeypatch, **env) -> dict:
-    for key in ("GUNICORN_THREADS", "GUNICORN_TIMEOUT"):
-        monkeypatch.delenv(key, raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    cfg = Config()
-    for key, value in namespace.items():
-        if key in cfg.settings:
-            cfg.set(key, value)
-    return cfg
-
-
 def test_gunicorn_runs_the_sync_worker_whose_timeout_stops_a_request(monkeypatch):
-    cfg = gunicorn_settings(monkeypatch)
+    cfg = gunicorn_config(monkeypatch)
     # gthread's heartbeat comes from its main thread, busy or not: its timeout never fires.
     assert cfg.worker_class_str == "sync"
     assert cfg.threads == 1
     assert cfg.timeout == 30
-    assert gunicorn_settings(monkeypatch, GUNICORN_THREADS="4").worker_class_str == "gthread"
+    assert gunicorn_config(monkeypatch, GUNICORN_THREADS="4").worker_class_str == "gthread"
 
 
 def test_the_apps_json_414_comes_before_gunicorns_html_one(monkeypatch, settings):
-    cfg = gunicorn_settings(monkeypatch)
+    cfg = gunicorn_config(monkeypatch)
     longest_line = len("GET /graphql/? HTTP/1.1") + settings.KIOSQUE_LIMITS["MAX_URL_BYTES"]
     assert longest_line < cfg.limit_request_line
 

@@ -9,9 +9,11 @@ from django.test.utils import override_settings
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
-from news.models import ArticlePage
+from home.models import HomePage
+from news.models import ArticlePage, SectionPage
 from search.backends import get_backend
 from tests.factories import dated, make_article, make_section, make_site, paragraph
+from tests.shared_data import rolled_back
 
 SEARCH = """
 query ($q: String!, $section: String, $first: Int, $after: String) {
@@ -24,12 +26,26 @@ query ($q: String!, $section: String, $first: Int, $after: String) {
 """
 
 
+@pytest.fixture(scope="module")
+def _site(django_db_setup, django_db_blocker):
+    # Built once for the module (tests/shared_data.py); each test adds its articles in its own
+    # savepoint, to pages read afresh (a shared in-memory page would carry one test's child
+    # count into the next).
+    with rolled_back(django_db_blocker):
+        home = make_site()
+        monde = make_section(home, "Monde", slug="monde")
+        eco = make_section(home, "Économie", slug="economie", menu_order=2)
+        yield home.pk, monde.pk, eco.pk
+
+
 @pytest.fixture
-def site():
-    home = make_site()
-    monde = make_section(home, "Monde", slug="monde")
-    eco = make_section(home, "Économie", slug="economie", menu_order=2)
-    return home, monde, eco
+def site(db, _site):
+    home, monde, eco = _site
+    return (
+        HomePage.objects.get(pk=home),
+        SectionPage.objects.get(pk=monde),
+        SectionPage.objects.get(pk=eco),
+    )
 
 
 def search(gql, q, **variables):

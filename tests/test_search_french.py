@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -21,6 +21,7 @@ from tests.factories import (
     make_site,
     paragraph,
 )
+from tests.shared_data import rolled_back
 
 SEARCH = """
 query ($q: String!, $section: String, $topic: String, $first: Int, $after: String) {
@@ -114,11 +115,11 @@ def _build():
 @pytest.fixture(scope="class", params=_backends())
 def newsroom(request, django_db_setup, django_db_blocker):
     backend = "auto" if request.param == "native" else request.param
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(KIOSQUE={**settings.KIOSQUE, "SEARCH_BACKEND": backend}):
-            articles = _build()
-            yield articles
-        transaction.set_rollback(True)
+    with (
+        rolled_back(django_db_blocker),
+        override_settings(KIOSQUE={**settings.KIOSQUE, "SEARCH_BACKEND": backend}),
+    ):
+        yield _build()
 
 
 def slugs(gql, q, **variables):

@@ -3,12 +3,12 @@
 import json
 import os
 import secrets
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = "https://www.kiosque.example"
@@ -154,6 +154,9 @@ def test_cors_headers_only_on_the_api(client, db, cors):
 
 # Production settings (in a subprocess: settings modules are read once per process) ------------
 
+# Fresh interpreters on production settings: CI runs these on the PostgreSQL + Redis leg only.
+PRODUCTION_PROCESS = pytest.mark.postgres_leg
+
 PROBE = """
 import json, django
 django.setup()
@@ -199,9 +202,7 @@ def production_env(**extra) -> dict:
 
 
 def _run(args, env):
-    return subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    return run_python(*args, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +212,7 @@ def production():
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@PRODUCTION_PROCESS
 def test_production_never_routes_graphiql(production):
     assert production["debug"] is False
     assert production["graphiql"] is False
@@ -219,6 +221,7 @@ def test_production_never_routes_graphiql(production):
     assert "<html" not in production["body"]
 
 
+@PRODUCTION_PROCESS
 def test_production_turns_introspection_off(production):
     assert production["introspection"] is False
     body = json.loads(production["body"])
@@ -226,17 +229,20 @@ def test_production_turns_introspection_off(production):
     assert production["status"] == 400
 
 
+@PRODUCTION_PROCESS
 def test_production_introspection_can_be_enabled_by_env():
     code = "import cms.settings.production as p; print(p.KIOSQUE_GRAPHQL_INTROSPECTION)"
     on = _run(["-c", code], production_env(KIOSQUE_GRAPHQL_INTROSPECTION="true"))
     assert on.stdout.strip() == "True", on.stderr
 
 
+@PRODUCTION_PROCESS
 def test_production_cors_origins_come_from_the_environment(production):
     assert production["cors_origins"] == [ALLOWED, "https://app.kiosque.example"]
     assert production["cors_all"] is False
 
 
+@PRODUCTION_PROCESS
 def test_limits_are_read_from_the_environment():
     code = "import cms.settings.production as p, json; print(json.dumps(p.KIOSQUE_LIMITS))"
     result = _run(["-c", code], production_env(KIOSQUE_MAX_DEPTH="7", KIOSQUE_MAX_COST="900"))
@@ -245,12 +251,14 @@ def test_limits_are_read_from_the_environment():
     assert limits["MAX_ALIASES"] == 30
 
 
+@PRODUCTION_PROCESS
 def test_check_deploy_passes_at_warning_level():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@PRODUCTION_PROCESS
 def test_check_deploy_fails_with_a_weak_secret_key():
     """Shows the check above has teeth: a short key is a warning, and warnings fail it."""
     result = _run(

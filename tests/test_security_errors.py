@@ -8,9 +8,11 @@ import pytest
 from django.core.exceptions import FieldError
 from graphql import GraphQLError
 
+from home.models import HomePage
 from news import selectors
 from news.models import ArticlePage
 from tests.factories import make_article, make_section, make_site
+from tests.shared_data import rolled_back
 
 # Text that only Python (or Django) internals produce.
 PYTHON_TEXT = re.compile(
@@ -19,12 +21,19 @@ PYTHON_TEXT = re.compile(
 )
 
 
+@pytest.fixture(scope="module")
+def _site(django_db_setup, django_db_blocker):
+    # Built once for the module (tests/shared_data.py); the tests only read it.
+    with rolled_back(django_db_blocker):
+        home = make_site()
+        section = make_section(home, "Monde", slug="monde")
+        make_article(section, "Article", slug="article")
+        yield home.pk
+
+
 @pytest.fixture
-def site(db):
-    home = make_site()
-    section = make_section(home, "Monde", slug="monde")
-    make_article(section, "Article", slug="article")
-    return home
+def site(db, _site):
+    return HomePage.objects.get(pk=_site)
 
 
 def codes(payload) -> list[str]:

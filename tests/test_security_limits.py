@@ -13,7 +13,10 @@ from hypothesis_graphql import queries
 
 from cms.graphql import validation
 from cms.graphql.limits import count_tokens, measure_document
+from home.models import HomePage
 from tests.factories import make_article, make_section, make_site
+from tests.fuzz_budget import examples
+from tests.shared_data import rolled_back
 
 LISTING = "articles(first: 100) { edges { node { relatedLinks { page { title } } } } }"
 ATTACK = "{ " + " ".join(f"a{i}: {LISTING}" for i in range(30)) + " }"
@@ -23,13 +26,20 @@ def codes(payload) -> list[str]:
     return [error["extensions"]["code"] for error in payload.get("errors", [])]
 
 
+@pytest.fixture(scope="module")
+def _site(django_db_setup, django_db_blocker):
+    # Built once for the module (tests/shared_data.py); the tests only read it.
+    with rolled_back(django_db_blocker):
+        home = make_site()
+        section = make_section(home, "Monde", slug="monde")
+        target = make_article(section, "Cible", slug="cible")
+        make_article(section, "Article", slug="article", related=[target, "https://exemple.fr/"])
+        yield home.pk
+
+
 @pytest.fixture
-def site(db):
-    home = make_site()
-    section = make_section(home, "Monde", slug="monde")
-    target = make_article(section, "Cible", slug="cible")
-    make_article(section, "Article", slug="article", related=[target, "https://exemple.fr/"])
-    return home
+def site(db, _site):
+    return HomePage.objects.get(pk=_site)
 
 
 def post(client, body, **extra):
@@ -263,7 +273,11 @@ def _lexer_tokens(source: str) -> int:
     return count
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(50, full=1500),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 @given(queries(schema.graphql_schema))
 def test_token_count_matches_graphql_lexer(query):
     assert count_tokens(query, 10**6) == _lexer_tokens(query)

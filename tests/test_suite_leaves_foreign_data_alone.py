@@ -2,14 +2,12 @@
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import redis
 
 from tests.conftest import UnsafeRedis, clear_test_caches
+from tests.processes import run_python
 from tests.redis_helpers import RedisServer
 
 
@@ -64,14 +62,8 @@ def test_the_test_settings_give_every_redis_alias_its_own_prefix():
         "print(json.dumps({a: c.get('KEY_PREFIX') for a, c in settings.CACHES.items()}))"
     )
     env = {"DJANGO_SETTINGS_MODULE": "cms.settings.test", "REDIS_URL": "redis://127.0.0.1:9/2"}
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        env={**os.environ, **env},
-        cwd=Path(__file__).resolve().parent.parent,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    out = run_python("-c", code, env={**os.environ, **env})
+    assert out.returncode == 0, out.stderr
     prefixes = json.loads(out.stdout.strip().splitlines()[-1])
     assert set(prefixes) == {"default", "responses", "ratelimit"}
     assert all(p.startswith("kiosque-test-") for p in prefixes.values())

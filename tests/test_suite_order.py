@@ -42,20 +42,25 @@ def test_the_suite_runs_in_a_random_order_with_a_printed_seed(pytestconfig):
     assert isinstance(pytestconfig.getoption("randomly_seed"), int)
 
 
-def test_a_quiet_run_still_prints_the_seed_that_replays_its_order():
-    import subprocess
-    import sys
-    from pathlib import Path
+def test_a_quiet_sqlite_leg_run_prints_its_seed_and_deselects_the_process_layouts():
+    # One child pytest for two things a CI log must show (each start costs seconds): the seed
+    # that replays the order, and the process-layout tests the SQLite leg leaves to the
+    # PostgreSQL one (tests/ci_legs.py), counted as deselected, not skipped.
+    import os
+    import re
+
+    from tests.processes import run_python
 
     node = (
         "tests/test_suite_order.py::"
         "test_transactional_tests_without_serialized_rollback_are_reported"
     )
-    result = subprocess.run(  # noqa: S603 - our own test suite
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--randomly-seed=4242",
-         node],
-        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=300,
-        check=False,
+    env = {**os.environ, "KIOSQUE_CI_LEG": "sqlite"}
+    env.pop("DATABASE_URL", None)
+    result = run_python(
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", "--randomly-seed=4242", node,
+        "tests/test_two_processes.py", env=env, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Test order: --randomly-seed=4242 replays it" in result.stdout
+    assert re.search(r"\b1 passed, 3 deselected\b", result.stdout), result.stdout

@@ -13,7 +13,10 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from tests.redis_helpers import free_port, wait_for_port
+from tests.processes import free_port, run_python, wait_for_port
+
+# A process layout: CI runs it on the PostgreSQL + Redis leg only (tests/ci_legs.py).
+pytestmark = pytest.mark.postgres_leg
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = "{ articles(first: 20) { edges { node { id title } } } }"
@@ -54,10 +57,9 @@ def servers(tmp_path_factory):
     }
 
     def manage(*args):
-        return subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+        done = run_python("manage.py", *args, env=env, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
 
     manage("migrate", "--noinput")
     manage("shell", "-c", SETUP)
