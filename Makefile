@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check browser bench bench-matrix bench-before-after \
-	bench-archive bench-sync fuzz loadtest faults bench-suite clean
+.PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
+	bench-before-after bench-archive bench-sync bench-peak fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,6 +38,15 @@ check: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Both admin catalogues after a label changed (needs Debian's gettext): the newsroom apps write
+# French, translated in locale/en; the newsletter writes English, translated in locale/fr.
+messages: install
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemessages -l en -l fr \
+		--add-location file -i .venv -i "*/migrations/*" -i tests -i bench -i var -i ops \
+		-i static -i media
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py compilemessages -l en -l fr \
+		--ignore .venv
+
 # Random order (pytest-randomly prints its seed; replay with PYTEST_ARGS=--randomly-seed=N).
 # The browser test fails, never skips, when Chromium is missing: `make browser`.
 test: lint check
@@ -49,6 +58,10 @@ browser:
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The article form with 5,000 topics next to a minimal Wagtail page (docs/benchmarks-admin.md).
+bench-admin: install
+	$(BIN)/python bench/admin_form.py
 
 # Database effect vs cache-backend effect: SQLite/PostgreSQL x local memory/Redis, one run each,
 # written into docs/benchmarks.md. Needs wrk, PostgreSQL and Redis (docs/benchmarks.md).
@@ -75,9 +88,15 @@ bench-sync: install
 # The property tests at full size (the suite runs a smaller budget: tests/fuzz_budget.py).
 FUZZ_TESTS := tests/test_fuzz_graphql.py tests/test_fragment_limits.py \
 	tests/test_newsletter_fuzz.py tests/test_newsletter_canonical_addresses.py \
-	tests/test_security_limits.py
+	tests/test_security_limits.py tests/test_cache_invalidation_property.py
 fuzz: install
 	KIOSQUE_FUZZ=full $(BIN)/pytest $(FUZZ_TESTS) -q -p no:randomly
+
+# Breaking news at peak traffic: tag invalidation vs the global generation, same run; writes
+# docs/benchmarks-peak.md. Loopback only; needs PostgreSQL, Redis and wrk. PEAK_ARGS=--duration 60
+bench-peak: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python bench/peak.py $(PEAK_ARGS)
 
 # Loopback only, bounded in time; needs PostgreSQL, Redis and wrk (docs/reliability.md).
 loadtest: install

@@ -183,7 +183,7 @@ def build(n: int, seed: int = 7) -> None:
             rows, topic_rows = [], []
             for page, (standfirst, body, published, page_topics) in zip(pages, extra, strict=True):
                 rows.append((page.pk, standfirst, "", "", "", body, published, 2))
-                topic_rows += [(page.pk, t.pk) for t in page_topics]
+                topic_rows += [(page.pk, t.pk, n) for n, t in enumerate(page_topics)]
             with connection.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO news_articlepage (page_ptr_id, standfirst, lead_image_caption, "
@@ -192,8 +192,8 @@ def build(n: int, seed: int = 7) -> None:
                     rows,
                 )
                 cursor.executemany(
-                    "INSERT INTO news_articlepage_topics (articlepage_id, topic_id) "
-                    "VALUES (%s, %s)",
+                    "INSERT INTO news_articletopic (page_id, topic_id, sort_order) "
+                    "VALUES (%s, %s, %s)",
                     topic_rows,
                 )
             created += len(pages)

@@ -17,3 +17,18 @@ class ContentGeneration(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class CacheTagStamp(models.Model):
+    """The version stamp of one cache tag (cms.graphql.dependencies): raised whenever what the
+    tag names changes. Kept in the database when no shared cache (Redis) is configured, so
+    that every process agrees on which cached answers a change made stale."""
+
+    tag = models.CharField(max_length=400, primary_key=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "cache tag stamp"
+
+    def __str__(self) -> str:
+        return f"{self.tag}={self.value}"

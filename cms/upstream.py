@@ -46,3 +46,17 @@ def replace_request_body(request, body: bytes) -> None:
     `HttpRequest.body` is read-only; its cached bytes are the only way to change what later
     readers see (a persisted query's document is filled in before graphene-django parses it)."""
     request._body = body
+
+
+def share_block_definitions(widget, packed: dict, key) -> None:
+    """Give a StreamField's `BlockWidget` the block definitions packed earlier under `key`, or
+    pack them now and keep them in `packed`.
+
+    Wagtail packs a StreamField's block definitions (every block type, its widgets and labels)
+    again for each form, in the private `_build_block_json`, into the private `_js_context` and
+    `_block_json` that its `render` and `media` read; there is no public way to reuse them."""
+    found = packed.get(key)
+    if found is None:
+        widget._build_block_json()
+        found = packed[key] = (widget._js_context, widget._block_json)
+    widget._js_context, widget._block_json = found

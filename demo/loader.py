@@ -352,7 +352,7 @@ class DemoLoader:
             ArticleAuthor(author=authors[slug], sort_order=order)
             for order, slug in enumerate(spec["authors"])
         ]
-        page.topics.set([topics[slug] for slug in spec["topics"]])
+        page.set_topics([topics[slug] for slug in spec["topics"]])
         links = []
         for order, target in enumerate(spec.get("see_also", [])):
             if isinstance(target, str):

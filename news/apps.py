@@ -6,8 +6,8 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms.graphql.cache import invalidate_on_change
-        from news.models import Author, Topic
+        # The response cache learns what newsroom answers read and what each change touches.
+        from news import dependencies, invalidation
 
-        # Articles show their authors and topics: an edit there changes published answers.
-        invalidate_on_change(Author, Topic)
+        dependencies.register()
+        invalidation.connect()

@@ -16,6 +16,7 @@ from django.urls import re_path
 from wagtail.admin.auth import require_admin_access
 from wagtailautocomplete import views
 from wagtailautocomplete.edit_handlers import AutocompletePanel
+from wagtailautocomplete.views import render_page
 from wagtailautocomplete.widgets import Autocomplete
 
 PICKABLE = {"news.Topic"}
@@ -44,8 +45,12 @@ class SafeAutocomplete(Autocomplete):
     def format_value(self, value):
         # A rejected value is shown again with the form's error: keep only real keys.
         if isinstance(value, list):
-            value = [pk for pk in value if str(pk).isdigit()]
-        elif value is not None and not str(value).isdigit():
+            # In the given order (the package lists them in database order): it is the
+            # order the API gives.
+            keys = [int(pk) for pk in value if str(pk).isdigit()]
+            found = self.target_model.objects.in_bulk(keys)
+            return json.dumps([render_page(found[pk]) for pk in keys if pk in found])
+        if value is not None and not str(value).isdigit():
             value = None
         return super().format_value(value)
 

@@ -23,7 +23,14 @@ from cms.graphql import context
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news import body, visibility
-from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage
+from news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTopic,
+    Author,
+    RelatedLink,
+    SectionPage,
+)
 
 FACETS = ("authors", "topics", "links", "section", "images", "body")
 
@@ -32,6 +39,14 @@ def authors_prefetch() -> Prefetch:
     return Prefetch(
         "article_authors",
         queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+    )
+
+
+def topics_prefetch() -> Prefetch:
+    # In the order the editor set (ArticlePage.set_topics).
+    return Prefetch(
+        "article_topics",
+        queryset=ArticleTopic.objects.select_related("topic").order_by("sort_order", "pk"),
     )
 
 
@@ -252,7 +267,7 @@ class ArticleLoader(context.RequestLoader):
                     photo_field.set_cached_value(author, images.get(author.photo_id))
 
     def _load_topics(self, articles) -> None:
-        _prefetch(articles, Prefetch("topics"))
+        _prefetch(articles, topics_prefetch())
 
     def _load_links(self, articles) -> None:
         _prefetch(articles, links_prefetch())

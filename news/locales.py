@@ -2,6 +2,7 @@
 
 import graphene
 
+from cms.graphql.dependencies import record
 from cms.graphql.interfaces import page_path
 from news import visibility
 from news.loading import loader_for
@@ -21,6 +22,8 @@ def translation_list():
 
 def public_translations(page, *, info) -> list[TranslationType]:
     """The page's live, public translations on the requesting site (other editions only)."""
+    # Another edition publishing, moving or withdrawing this page's translation changes this.
+    record(info.context, f"translation:{page.translation_key}")
     result = []
     for root_path in loader_for(info).all_edition_roots():
         if page.path.startswith(root_path):

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLField, GraphQLInt, GraphQLString
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, MultipleChooserPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -23,9 +23,10 @@ from wagtail.snippets.models import register_snippet
 from cms import upstream
 from cms.graphql.types import ImageType, ImageView
 from cms.preview import KiosquePreviewMixin
+from news.author_chooser import AuthorViewSet
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
-from news.forms import NewsroomPageForm
+from news.forms import ArticlePageForm, NewsroomPageForm
 from news.richtext import plain_text
 
 WORDS_PER_MINUTE = 230
@@ -117,7 +118,7 @@ class Topic(index.Indexed, models.Model):
         return create_topic(label=value)
 
 
-register_snippet(Author)
+register_snippet(Author, viewset=AuthorViewSet)
 register_snippet(Topic)
 
 
@@ -164,6 +165,22 @@ class ArticleAuthor(Orderable):
         verbose_name_plural = _("auteurs")
         constraints = [
             models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_article")
+        ]
+
+
+class ArticleTopic(Orderable):
+    """Orders the topics of one article: the API lists them in the order the editor set."""
+
+    page = ParentalKey("news.ArticlePage", related_name="article_topics", on_delete=models.CASCADE)
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("sujet"), on_delete=models.CASCADE, related_name="article_links"
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("sujet")
+        verbose_name_plural = _("sujets")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "topic"], name="unique_topic_per_article")
         ]
 
 
@@ -224,7 +241,11 @@ class ArticlePage(KiosquePreviewMixin, Page):
         help_text=_("Décrit l'image pour les lecteurs d'écran."),
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("corps"), blank=True)
-    topics = ParentalManyToManyField(Topic, verbose_name=_("sujets"), blank=True)
+    # Read side of `article_topics` (filters, search, prefetches). The admin form and the
+    # importers write `article_topics`, which revisions carry with its order (set_topics).
+    topics = models.ManyToManyField(
+        Topic, through=ArticleTopic, verbose_name=_("sujets"), blank=True
+    )
     published_at = models.DateTimeField(
         _("date de publication affichée"),
         null=True,
@@ -264,8 +285,14 @@ class ArticlePage(KiosquePreviewMixin, Page):
             ],  # fmt: skip
             heading=_("Image principale"),
         ),
-        InlinePanel("article_authors", heading=_("Auteurs"), label=_("auteur")),
-        PickerPanel("topics", target_model="news.Topic"),
+        MultipleChooserPanel(
+            "article_authors", chooser_field_name="author", heading=_("Auteurs"), label=_("auteur")
+        ),
+        PickerPanel(
+            "topics",
+            target_model="news.Topic",
+            help_text=_("Dans l'ordre où l'API les donne : les flèches déplacent un sujet."),
+        ),
         FieldPanel("body"),
         InlinePanel("related_links", heading=_("Lire aussi"), label=_("lien")),
     ]
@@ -278,7 +305,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
-    base_form_class = NewsroomPageForm
+    base_form_class = ArticlePageForm
 
     search_fields = [
         *Page.search_fields,
@@ -355,8 +382,20 @@ class ArticlePage(KiosquePreviewMixin, Page):
         return body_children(self, info=info)
 
     def topic_list(self, info, **kwargs):
-        self._ensure_loaded(info, "topics", prefetched="topics")
-        return sorted(self.topics.all(), key=lambda topic: french_sort_key(topic.name))
+        # From the ordered child rows, so a preview shows the draft's topics in its order.
+        self._ensure_loaded(info, "topics", prefetched="article_topics")
+        return [link.topic for link in self.article_topics.all()]
+
+    def set_topics(self, topics) -> None:
+        """Give the article these topics in this order, in memory: written on the next save and
+        carried by the next revision. Rows of topics kept are reused."""
+        kept = {link.topic_id: link for link in self.article_topics.all()}
+        links = []
+        for order, topic in enumerate(dict.fromkeys(topics)):
+            link = kept.get(topic.pk) or ArticleTopic(topic=topic)
+            link.topic, link.sort_order = topic, order
+            links.append(link)
+        self.article_topics = links
 
     def lead_image_view(self, info, **kwargs):
         if not self.lead_image_id:

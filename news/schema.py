@@ -10,9 +10,11 @@ from grapple.registry import registry
 from cms import cursors, keyset
 from cms.cursors import MAX_PK
 from cms.graphql.cache import mark_uncacheable
+from cms.graphql.dependencies import record
 from cms.graphql.errors import client_error
 from cms.preview import page_from_token
 from news import selectors
+from news.dependencies import page, slug_lookup
 from news.models import ArticlePage, SectionPage
 
 
@@ -191,6 +193,8 @@ class NewsQuery(graphene.ObjectType):
             pk = parse_pk(id)  # None beyond a bigint, which PostgreSQL would refuse
             if pk is None:
                 return None
+        # Found or not (yet), the answer changes when an article with that id or slug does.
+        record(info.context, page(pk) if pk is not None else slug_lookup(slug or url_path))
         return selectors.article_by(info=info, url_path=url_path, slug=slug, pk=pk)
 
     @staticmethod

@@ -15,9 +15,9 @@ from wagtail.models import Site
 
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
-from news import body
+from news import body, dependencies
 from news.graphql import PublicRelatedLink
-from news.loading import authors_prefetch, links_prefetch, loader_for
+from news.loading import authors_prefetch, links_prefetch, loader_for, topics_prefetch
 from news.models import ArticlePage, SectionPage
 from news.richtext import safe_url
 
@@ -49,6 +49,8 @@ def private_paths(info) -> list[str]:
 def articles_for_request(info, *, listing: bool = False, **filters) -> QuerySet[ArticlePage]:
     """The public articles of the requesting site and edition (`published_articles` with the
     request's site root and restrictions); `filters`: section, topic, author slugs."""
+    if listing:
+        dependencies.record_listing(info, **filters)
     return loader_for(info).articles_query(listing=listing, **filters)
 
 
@@ -62,7 +64,7 @@ def with_article_data(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     image_qs = get_image_model().objects.prefetch_renditions(*rendition_specs())
     return (
         qs.select_related("locale")
-        .prefetch_related(authors_prefetch(), "topics", links_prefetch())
+        .prefetch_related(authors_prefetch(), topics_prefetch(), links_prefetch())
         .prefetch_related(
             Prefetch("lead_image", queryset=image_qs),
             Prefetch("social_image", queryset=image_qs),
@@ -131,6 +133,7 @@ def page_urls_for_links(ids: set, info) -> dict:
 
 def featured_articles(home, *, info) -> list[ArticlePage]:
     ids = [item.article_id for item in home.featured.all()]
+    dependencies.record_pages(info, ids)
     if not ids:
         return []
     qs = articles_for_request(info).select_related("locale").filter(pk__in=ids)

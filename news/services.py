@@ -2,8 +2,10 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -13,13 +15,20 @@ from news.models import Topic
 _KIND_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<kind>[^()]+)\)\s*$")
 
 
+def _kind_names() -> dict[str, str]:
+    names = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.update({str(label).casefold(): value for value, label in Topic.Kind.choices})
+    return names | {value: value for value in Topic.Kind.values}
+
+
 def _kind_from_label(label: str) -> tuple[str, str]:
     match = _KIND_SUFFIX.match(label)
     if match:
-        wanted = match["kind"].strip().casefold()
-        for value, display in Topic.Kind.choices:
-            if wanted in {value, str(display).casefold()}:
-                return match["name"].strip(), value
+        kind = _kind_names().get(match["kind"].strip().casefold())
+        if kind is not None:
+            return match["name"].strip(), kind
     return label, Topic.Kind.THEME
 
 

@@ -137,7 +137,7 @@ def _by_topic_and_author(qs, topic: str | None, author: str | None) -> QuerySet:
         qs = qs.filter(
             Exists(
                 ArticlePage.topics.through.objects.filter(
-                    articlepage_id=OuterRef("pk"), topic_id=topic_id
+                    page_id=OuterRef("pk"), topic_id=topic_id
                 )
             )
         )

@@ -37,21 +37,21 @@ def new_section_gets_roles(request, page):
 
 @hooks.register("insert_editor_js")
 def picker_in_the_admin_language():
+    """The topic picker's reorder buttons and its words in the user's admin language."""
     from django.templatetags.static import static
     from django.utils.html import format_html, format_html_join
-    from django.utils.translation import get_language
     from django.utils.translation import gettext as _
 
-    if (get_language() or "").startswith("en"):
-        return ""  # the package's own words are English already
     words = {
         "create-before": _("Créer « "),
-        "create-after": " »",
+        "create-after": _(" »"),
         "remove": _("Retirer"),
         "none": _("Aucun sujet choisi."),
         "suggestion": _("suggestion"),
         "suggestions": _("suggestions"),
         "found": _(" : flèches haut et bas pour les parcourir."),
+        "up": _("Monter"),
+        "down": _("Descendre"),
     }
     attributes = format_html_join(" ", 'data-{}="{}"', words.items())
     return format_html('<script src="{}" {}></script>', static("news/picker.js"), attributes)

@@ -117,9 +117,9 @@ def make_article(
         else:
             RelatedLink.objects.create(page=article, target_page=target, sort_order=order)
     article = ArticlePage.objects.get(pk=article.pk)
-    # A ParentalManyToManyField is only written on save, and the revision is taken from this
-    # instance: set topics on it (setting them before the re-fetch above silently lost them).
-    article.topics.set(topics)
+    # Child rows are only written on save, and the revision is taken from this instance: set
+    # topics on it (setting them before the re-fetch above silently lost them).
+    article.set_topics(topics)
     article.save()
     revision = article.save_revision()
     if live:

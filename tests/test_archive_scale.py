@@ -132,7 +132,7 @@ def test_a_rare_topic_starts_from_its_links_instead_of_walking_the_date_index(gq
     call_command("create_random_data", articles=2000, images=1, seed=9, stdout=io.StringIO())
     rare = Topic.objects.create(name="Rare", slug="rare")
     article = ArticlePage.objects.order_by("published_at").first()  # the oldest
-    ArticlePage.topics.through.objects.create(articlepage=article, topic=rare)
+    ArticlePage.topics.through.objects.create(page=article, topic=rare)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     query = '{ articles(first: 20, topic: "rare") { edges { node { slug } } } }'
@@ -169,7 +169,7 @@ def test_a_common_topic_walks_the_date_index_and_its_count_stops_at_the_cap(gql,
     links = ArticlePage.topics.through
     newest_first = ArticlePage.objects.order_by("-published_at", "-pk").values_list("pk")
     links.objects.bulk_create(
-        [links(articlepage_id=pk, topic=common) for (pk,) in list(newest_first)[::2]]
+        [links(page_id=pk, topic=common) for (pk,) in list(newest_first)[::2]]
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -201,7 +201,7 @@ def test_a_common_topic_walks_the_date_index_and_its_count_stops_at_the_cap(gql,
 GROWING = {
     "wagtailcore_page",
     "news_articlepage",
-    "news_articlepage_topics",
+    "news_articletopic",
     "news_articleauthor",
     "news_relatedlink",
     "wagtailcore_revision",

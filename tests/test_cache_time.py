@@ -1,5 +1,6 @@
 """No cached answer outlives the next go-live or expiry of a page it could contain, with or
-without Wagtail's scheduler, and the generation is shared through the database without Redis."""
+without Wagtail's scheduler, and the clock and tag stamps are shared through the database
+without Redis."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.models import ContentGeneration
+from cms.models import CacheTagStamp, ContentGeneration
 from news.models import ArticlePage
 from tests.factories import dated, make_article, make_section, make_site
 
@@ -96,11 +97,16 @@ def test_without_redis_a_hit_reads_the_generation_from_the_database(client, mond
     with CaptureQueriesContext(connection) as ctx:
         hit = get(client)
     assert len(ctx.captured_queries) == 1
+    # The clock and the entry's tag stamps, in one query.
     assert "cms_contentgeneration" in ctx.captured_queries[0]["sql"]
+    assert "cms_cachetagstamp" in ctx.captured_queries[0]["sql"]
 
-    # Another process publishes: all it shares with this one is the database row.
-    ArticlePage.objects.filter(title="Toujours là").update(title="Corrigé")
+    # Another process publishes: all it shares with this one is the database rows (the clock
+    # and the stamp of the article's tag).
+    article = ArticlePage.objects.get(title="Toujours là")
+    ArticlePage.objects.filter(pk=article.pk).update(title="Corrigé")
     ContentGeneration.objects.filter(pk=1).update(value=ContentGeneration.objects.get().value + 1)
+    CacheTagStamp.objects.update_or_create(tag=f"page:{article.pk}", defaults={"value": 7})
     fresh = get(client)
     assert titles(fresh) == {"Corrigé"}
     assert fresh["ETag"] != hit["ETag"]

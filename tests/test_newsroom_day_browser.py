@@ -1,7 +1,8 @@
 """A newsroom's day in a real browser, once with a French and once with an American browser
 (issue 13, item 8): a rédacteur writes an article, creates two topics from the picker and submits
 it for review, and cannot publish (no button, and a forged publish is refused); the secrétariat
-finds it under "À relire", edits it and schedules it; at go-live the API lists it.
+finds it under "À relire", edits it, puts the second topic first and schedules it; at go-live
+the API lists it, with its topics in that order.
 
 The admin is French for both browsers (neither user chose a language). Screenshots of each step
 go to var/newsroom-day/<locale>/. Scheduled publishing is run by the test itself
@@ -16,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.test_editor_flow_browser import CHROMIUM, CHROMIUM_ARGS, Editor, _require_chromium
 from tests.test_editor_flow_browser import graphql as api
@@ -164,10 +166,10 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
             # Both topics were created from the picker and are on the submitted draft.
             article.refresh_from_db()
             draft = article.get_latest_revision_as_object()
-            assert {(topic.name, topic.kind) for topic in draft.topics.all()} == {
+            assert [(t.topic.name, t.topic.kind) for t in draft.article_topics.all()] == [
                 ("Anne Hidalgo", "person"),
                 ("Bassin de la Villette", "place"),
-            }
+            ]
 
             # --- The secrétariat reviews, edits and schedules --------------------------------
             context = browser.new_context(
@@ -184,6 +186,12 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
             to_review.get_by_role("link", name=TITLE).click()
             page.wait_for_url(f"**/admin/pages/{article.pk}/edit/")
             page.locator("#id_standfirst").fill(EDITED_STANDFIRST)
+            # The place comes first: the API lists topics in the order set here.
+            picker = page.locator("[data-autocomplete-input-name='topics']")
+            picker.get_by_role("button", name=f"Monter : {NEW_TOPICS[1]}").click()
+            expect(picker.locator(".c-wagtailautocomplete__selection__label")).to_have_text(
+                [NEW_TOPICS[1], NEW_TOPICS[0]]
+            )
             go_live = timezone.localtime(timezone.now() + timedelta(days=1))
             page.evaluate(
                 "value => { document.querySelector('#id_go_live_at').value = value; }",
@@ -225,7 +233,7 @@ def test_a_newsroom_day(newsroom, live_server, browser_locale, monkeypatch):
     listed = _titles(base_url)
     assert TITLE in listed
     assert listed[TITLE]["standfirst"] == EDITED_STANDFIRST
-    assert {(topic["name"], topic["kind"]) for topic in listed[TITLE]["topics"]} == {
-        ("Anne Hidalgo", "person"),
+    assert [(topic["name"], topic["kind"]) for topic in listed[TITLE]["topics"]] == [
         ("Bassin de la Villette", "place"),
-    }
+        ("Anne Hidalgo", "person"),
+    ]

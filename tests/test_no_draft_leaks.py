@@ -213,7 +213,9 @@ def test_draft_changes_to_authors_topics_and_links_do_not_leak(gql, newsroom):
     _, section, visible = newsroom
     other = make_article(section, "Autre", slug="autre", published_at=dated(2))
     page = ArticlePage.objects.get(pk=visible.pk)
-    page.topics.add(TopicFactory(name="Sujet provisoire", slug="sujet-provisoire"))
+    page.set_topics(
+        [*page.topics.all(), TopicFactory(name="Sujet provisoire", slug="sujet-provisoire")]
+    )
     page.article_authors.add(ArticleAuthor(author=AuthorFactory(slug="plume-provisoire")))
     page.related_links.add(RelatedLink(target_page=other, title="Lien provisoire"))
     page.save_revision()

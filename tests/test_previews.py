@@ -186,7 +186,7 @@ def test_a_new_article_never_saved_previews_with_its_links_authors_and_topics(gq
         RelatedLink(url="https://example.org/dossier", title="Le dossier"),
     ]
     draft.article_authors = [ArticleAuthor(author=author)]
-    draft.topics = [topic]
+    draft.set_topics([topic])
     draft.full_clean()
     assert draft.pk is None
     _, token = open_preview(draft)

@@ -108,7 +108,7 @@ def _build_newsroom():
         for i in range(2)
     )
     ArticlePage.topics.through.objects.bulk_create(
-        ArticlePage.topics.through(articlepage=a, topic=topics[(a.pk + i) % 4])
+        ArticlePage.topics.through(page=a, topic=topics[(a.pk + i) % 4], sort_order=i)
         for a in articles
         for i in range(3)
     )

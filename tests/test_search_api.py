@@ -165,7 +165,7 @@ class TestFreshness:
 
         topic = TopicFactory(name="Pêche", slug="peche")
         article = make_article(site[1], "Un reportage", slug="reportage")
-        article.topics.set([topic])
+        article.set_topics([topic])
         article.save_revision().publish()
         assert slugs(gql, "pêche") == ["reportage"]
         topic.name = "Aquaculture"

@@ -84,12 +84,7 @@ def test_a_malformed_picker_value_is_a_form_error_not_a_500(client, newsroom):
     user = get_user_model().objects.create_superuser("chef-sujets", "", "motdepasse-de-test")
     client.force_login(user)
     article = newsroom["article"]
-    form = {"title": article.title, "slug": article.slug, "standfirst": "Chapô."}
-    form["body-count"] = "0"
-    for prefix in ("article_authors", "related_links", "comments"):
-        for name in ("TOTAL", "INITIAL", "MIN_NUM"):
-            form[f"{prefix}-{name}_FORMS"] = "0"
-        form[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+    form = _article_form(article)
     for bad in ("pas du json", "[1, 2", '[{"x": 1}, 3]', "[" * 5000):
         response = client.post(f"/admin/pages/{article.pk}/edit/", {**form, "topics": bad})
         assert response.status_code == 200, bad
@@ -100,11 +95,66 @@ def test_a_malformed_picker_value_is_a_form_error_not_a_500(client, newsroom):
     value = json.dumps([{"pk": topic.pk, "title": str(topic)} for topic in topics])
     response = client.post(f"/admin/pages/{article.pk}/edit/", {**form, "topics": value})
     assert response.status_code == 302
+    assert _draft_topics(article) == ["emmanuel-macron", "marseille"]
+
+
+def _article_form(article) -> dict:
+    form = {"title": article.title, "slug": article.slug, "standfirst": "Chapô."}
+    form["body-count"] = "0"
+    for prefix in ("article_authors", "related_links", "comments"):
+        for name in ("TOTAL", "INITIAL", "MIN_NUM"):
+            form[f"{prefix}-{name}_FORMS"] = "0"
+        form[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+    return form
+
+
+def _draft_topics(article) -> list[str]:
     article.refresh_from_db()
-    assert set(article.get_latest_revision_as_object().topics.values_list("slug", flat=True)) == {
+    revision = article.get_latest_revision_as_object()
+    return [link.topic.slug for link in revision.article_topics.all()]
+
+
+def _picked(*slugs) -> str:
+    topics = Topic.objects.in_bulk(slugs, field_name="slug")
+    return json.dumps([{"pk": topics[s].pk, "title": str(topics[s])} for s in slugs])
+
+
+def test_the_order_set_in_the_picker_is_the_order_the_api_gives(client, gql, newsroom):
+    Topic.objects.create(name="Climat", slug="climat", kind=Topic.Kind.THEME)
+    client.force_login(get_user_model().objects.create_superuser("chef-ordre", "", "mdp-ordre"))
+    article = newsroom["article"]
+    edit = f"/admin/pages/{article.pk}/edit/"
+    query = '{ article(slug: "un-article") { topics { slug } } }'
+    for order in (["marseille", "climat", "emmanuel-macron"], ["climat", "marseille"]):
+        form = {**_article_form(article), "topics": _picked(*order), "action-publish": "1"}
+        assert client.post(edit, form).status_code == 302
+        assert [t["slug"] for t in gql.data(query)["article"]["topics"]] == order
+        # The form shows them again in that order.
+        page = client.get(edit).content.decode()
+        positions = [page.index(f"{Topic.objects.get(slug=s).name} (") for s in order]
+        assert positions == sorted(positions)
+
+
+def test_a_draft_keeps_its_own_topic_order_until_published(client, gql, newsroom):
+    client.force_login(get_user_model().objects.create_superuser("chef-brouillon", "", "mdp-b"))
+    article = newsroom["article"]
+    query = '{ article(slug: "un-article") { topics { slug } } }'
+    edit = f"/admin/pages/{article.pk}/edit/"
+    form = {**_article_form(article), "topics": _picked("marseille", "emmanuel-macron")}
+    assert client.post(edit, {**form, "action-publish": "1"}).status_code == 302
+    form["topics"] = _picked("emmanuel-macron", "marseille")
+    assert client.post(edit, form).status_code == 302  # a draft of the live article
+    assert [t["slug"] for t in gql.data(query)["article"]["topics"]] == [
+        "marseille",
+        "emmanuel-macron",
+    ]
+    assert _draft_topics(article) == ["emmanuel-macron", "marseille"]
+    article.refresh_from_db()
+    article.get_latest_revision().publish()
+    assert [t["slug"] for t in gql.data(query)["article"]["topics"]] == [
         "emmanuel-macron",
         "marseille",
-    }
+    ]
 
 
 def _edit_form(client, article) -> tuple[int, int]:

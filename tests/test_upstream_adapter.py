@@ -3,8 +3,11 @@
 When one of these fails after an upgrade, the fix belongs in cms/upstream.py alone.
 """
 
+import html
+
 import pytest
 from graphene_django.views import GraphQLView
+from wagtail.blocks.base import BlockWidget
 from wagtail.images import get_image_model
 
 from cms import upstream
@@ -61,3 +64,18 @@ def test_django_still_reads_a_replaced_request_body(rf):
     request = rf.post("/graphql/", data=b'{"query": ""}', content_type="application/json")
     upstream.replace_request_body(request, b'{"query": "{ __typename }"}')
     assert request.body == b'{"query": "{ __typename }"}'
+
+
+def test_wagtail_block_widget_still_packs_where_the_adapter_shares_from():
+    block = ArticlePage._meta.get_field("body").stream_block
+    packed = {}
+    first = BlockWidget(block)
+    upstream.share_block_definitions(first, packed, "fr")
+    assert '"Intertitre"' in first.block_json
+    assert "<script" in str(first.media), "the media come from the packed context"
+    # A second widget renders the very definitions packed for the first, without packing.
+    second = BlockWidget(block)
+    second._build_block_json = None  # packing again would raise
+    upstream.share_block_definitions(second, packed, "fr")
+    assert second.block_json is first.block_json
+    assert first.block_json in html.unescape(second.render("body", []))

@@ -46,9 +46,11 @@ from cms.graphql import cache as api_cache
 from cms.indexing import deferred_indexing
 from delivery import feed
 from delivery import signals as feed_signals
+from news import invalidation as news_invalidation
 from news.models import (
     ArticleAuthor,
     ArticlePage,
+    ArticleTopic,
     Author,
     RelatedLink,
     SectionPage,
@@ -174,15 +176,15 @@ def deferred_signals():
         (page_unpublished, "kiosque_feed_unpublished"),
         (page_published, "search.on_published"),
         (page_unpublished, "search.on_unpublished"),
-        (page_published, f"kiosque-cache-{id(page_published)}"),
-        (page_unpublished, f"kiosque-cache-{id(page_unpublished)}"),
     ]
-    cache_models = (Topic, Author, get_image_model(), Redirect)
+    cache_models = (get_image_model(), Redirect)
     from django.db.models.signals import post_save
 
     try:
         for signal, uid in held:
             signal.disconnect(dispatch_uid=uid)
+        # The response cache's precise invalidation: the import flushes it once per batch.
+        news_invalidation.disconnect()
         for model in cache_models:
             post_save.disconnect(sender=model, dispatch_uid=f"kiosque-save-{model}")
         with deferred_indexing():
@@ -192,6 +194,7 @@ def deferred_signals():
         feed_signals.connect()
         search_signals.connect()
         api_cache.connect_signals()
+        news_invalidation.connect()
 
 
 def _path_key(path: str) -> str:
@@ -651,7 +654,10 @@ class Importer:
         relations = {
             "article_authors": [ArticleAuthor(author=author, sort_order=0)] if author else [],
             "related_links": self._related(body.related),
-            "topics": topics,
+            "article_topics": [
+                ArticleTopic(topic=topic, sort_order=order)
+                for order, topic in enumerate(dict.fromkeys(topics))
+            ],
         }
         if state == "live" and date:
             page.first_published_at = date
@@ -666,8 +672,9 @@ class Importer:
                 site_url=self.site_url, wp_id=post.wp_id, page_id=page.pk, fingerprint=fingerprint
             )
         else:
-            for name, objects in relations.items():
-                setattr(page, name, objects)
+            page.article_authors = relations["article_authors"]
+            page.related_links = relations["related_links"]
+            page.set_topics(topics)  # reuses the rows of topics kept
             self._update(page, post, state)
             # page_id, not page: records live for the whole run and must not pin each page.
             self.records[post.wp_id], _ = ImportedPost.objects.update_or_create(

@@ -7,11 +7,17 @@
   what can change the answer: the Wagtail Site the host matches (not the raw Host header),
   the negotiated language, the query (by its SHA-256, so a persisted-query hash and its text
   share an entry), canonical variables and the operation name.
-- Each entry records the content generation it was built in and the moment it stops being
-  true: the next go-live or expiry of any live page (the API hides pages by the clock, with
-  or without Wagtail's scheduler), or the timeout, whichever comes first.
-- The generation lives in the shared cache (Redis) or, without one, in the database
-  (`cms.ContentGeneration`), so every process sees a publish made by any other.
+- Each entry records the tags of what it was built from (cms.graphql.dependencies) with the
+  version stamp each tag had, and the moment it stops being true: the next go-live or expiry
+  of any live page (the API hides pages by the clock, with or without Wagtail's scheduler), or
+  the timeout, whichever comes first. A change bumps the stamps of its tags (`invalidate`):
+  an entry is fresh while every one of its stamps is unchanged. Nothing is flushed.
+- Stamps and the clock (a counter every change moves) live in the shared cache (Redis) or,
+  without one, in the database (`cms.ContentGeneration`, `cms.CacheTagStamp`), so every
+  process sees a change made by any other.
+- One rebuild per key at a time (single flight): while one request rebuilds an entry its tags
+  made stale, the others get the previous answer for at most GRACE seconds; on a cold key
+  they wait up to WAIT seconds for it, then build it themselves.
 - A failing cache (Redis down) never fails a request: the response is built uncached.
 - Mutations, POSTs and anything marked with `mark_uncacheable(request)` (previews, for example)
   get `Cache-Control: no-store`.
@@ -32,26 +38,43 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from cms.graphql import dependencies
+
 logger = logging.getLogger(__name__)
 
+# The clock: moved by every change (the site memo and the next-event memo follow it).
 GENERATION_KEY = "kiosque:gql:generation"
 ENTRY_PREFIX = "kiosque:gql:resp:"
+TAG_PREFIX = "kiosque:gql:tag:"
+LOCK_PREFIX = "kiosque:gql:lock:"
+REBUILDS_KEY = "kiosque:gql:rebuilds"
 _NO_STORE = "_kiosque_no_store"
 # After a cache failure, skip the cache for this long instead of waiting on it every request.
 _RETRY_AFTER = 5.0
 _down_until = 0.0
-# An invalidation that could not reach the cache, retried at the next successful access.
-_bump_pending = False
+# Tags of invalidations that could not reach the cache, replayed at the next successful access.
+_bump_pending: set[str] = set()
 
 DEFAULTS = {
     "GENERATION_STORE": "database",
     "MAX_ENTRY_BYTES": 256 * 1024,
+    # "tags": drop the answers that read what changed; "generation": every change drops every
+    # answer (the scheme before tags, kept for comparison in bench/peak.py).
+    "INVALIDATION": "tags",
+    "SINGLE_FLIGHT": True,
+    # Longest time a reader is served an answer whose tags changed, while another request
+    # rebuilds it; 0 makes readers wait for the rebuild instead.
+    "GRACE": 10,
+    # Longest wait for another request's rebuild of a key that has no answer yet.
+    "WAIT": 2.0,
+    # Count rebuilds in the shared cache (bench/peak.py reads it); off in production.
+    "COUNT_REBUILDS": False,
 }
 
 
@@ -176,11 +199,15 @@ def response_key(request, site_id: int | None) -> str:
     return ENTRY_PREFIX + digest
 
 
-# --- The generation: in the shared cache, or in the database --------------------------------
+# --- Stamps: one per tag, and the clock, in the shared cache or in the database -------------
 
 
 def _in_database() -> bool:
     return _opt("GENERATION_STORE") == "database"
+
+
+def _by_tags() -> bool:
+    return _opt("INVALIDATION") != "generation"
 
 
 def _database_generation() -> int:
@@ -194,58 +221,127 @@ def _database_generation() -> int:
     return value
 
 
-def _bump_database() -> None:
-    from cms.models import ContentGeneration
+def _database_read(tags) -> tuple[int, dict]:
+    """(clock, {tag: stamp}) in one query; tags never bumped are absent."""
+    from cms.models import CacheTagStamp, ContentGeneration
 
-    if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
-        _database_generation()
+    tags = sorted(tags)
+    clock_table = ContentGeneration._meta.db_table
+    stamp_table = CacheTagStamp._meta.db_table
+    sql = f"SELECT CAST(%s AS VARCHAR(400)), value FROM {clock_table} WHERE id = 1"  # noqa: S608
+    params: list = ["@clock"]
+    if tags:
+        marks = ", ".join(["%s"] * len(tags))
+        sql += f" UNION ALL SELECT tag, value FROM {stamp_table} WHERE tag IN ({marks})"  # noqa: S608
+        params += tags
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = dict(cursor.fetchall())
+    clock = rows.pop("@clock", None)
+    if clock is None:
+        clock = _database_generation()
+    return clock, rows
+
+
+def _bump_database(tags) -> None:
+    from cms.models import CacheTagStamp, ContentGeneration
+
+    with transaction.atomic():
+        # The clock first, then the stamps (see _store: a build that read the old rows sees
+        # either the clock move or the old stamps, never new stamps with an unmoved clock).
+        if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+            _database_generation()
+        tags = sorted(tags)
+        CacheTagStamp.objects.filter(tag__in=tags).update(value=F("value") + 1)
+        known = set(CacheTagStamp.objects.filter(tag__in=tags).values_list("tag", flat=True))
+        CacheTagStamp.objects.bulk_create(
+            [CacheTagStamp(tag=tag, value=1) for tag in tags if tag not in known],
+            ignore_conflicts=True,
+        )
+
+
+def _cache_read(cache, tags) -> tuple[int | None, dict]:
+    keys = [GENERATION_KEY, *(TAG_PREFIX + tag for tag in tags)]
+    found = cache.get_many(keys)
+    stamps = {tag: found[TAG_PREFIX + tag] for tag in tags if TAG_PREFIX + tag in found}
+    return found.get(GENERATION_KEY), stamps
+
+
+def _incr_or_start(cache, key) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        # A fresh value, never one an evicted counter had: old entries cannot match it.
+        cache.add(key, time.time_ns(), timeout=None)
+
+
+def _bump_cache(cache, tags) -> None:
+    _incr_or_start(cache, GENERATION_KEY)
+    for tag in sorted(tags):
+        _incr_or_start(cache, TAG_PREFIX + tag)
+
+
+def read_stamps(tags) -> tuple[int | None, dict]:
+    """(clock, {tag: stamp}) as the cache sees them now (tests and bench/peak.py)."""
+    if _in_database():
+        return _database_read(tags)
+    return _cache_read(_cache(), tags)
 
 
 def current_generation(cache=None) -> int:
+    """The clock: a value every change moves."""
     if _in_database():
         return _database_generation()
     cache = cache or _cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        # A fresh value, never one an evicted counter had: old entries cannot match it.
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
 
 
-def bump_generation(**kwargs) -> None:
-    """Content changed: every cached response is stale from now on."""
+def invalidate(*tags: str) -> None:
+    """What `tags` name changed: every answer that read it is stale from now on.
+
+    Feature apps call this from their signal handlers with the tags of what changed (see
+    cms.graphql.dependencies for the vocabulary). ANY is always bumped with them."""
+    tags = frozenset((*tags, dependencies.ANY))
     if not _in_database():
-        # At once: every process stops serving old answers now. (Not in the database: the row
-        # would stay locked by the publishing transaction, and SQLite writers would queue on it.)
-        _bump()
-    # Again once the change is committed, so a response built from the old rows by a request
-    # that ran meanwhile is not kept under the new generation.
-    transaction.on_commit(_bump_and_purge)
+        # At once: every process stops serving old answers now. (Not in the database: the rows
+        # would stay locked by the publishing transaction, and SQLite writers would queue.)
+        _bump(tags)
+    # Again once the change is committed, so an answer built from the old rows by a request
+    # that ran meanwhile is not kept.
+    transaction.on_commit(lambda: _bump_and_purge(tags))
 
 
-def _bump() -> None:
+def bump_generation(**kwargs) -> None:
+    """Everything may have changed (bulk writes that skip the signals): drop every answer."""
+    invalidate(dependencies.ALL)
+
+
+def _bump(tags) -> None:
     if not options()["ENABLED"]:
         return
-    if _in_database():
-        _bump_database()
-        return
     global _bump_pending  # noqa: PLW0603
-    cache = _cache()
+    tags = set(tags) | _bump_pending
+    if _in_database():
+        _bump_database(tags)
+        return
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        _bump_pending = False
+        _bump_cache(_cache(), tags)
+        _bump_pending = set()
     except Exception as exc:  # noqa: BLE001 - any backend error degrades to uncached
-        _bump_pending = True
+        _bump_pending = tags
         _failed("invalidate", exc)
 
 
-def _bump_and_purge() -> None:
-    _bump()
+def _bump_and_purge(tags) -> None:
+    _bump(tags)
     purge_cdn()
+    from cms.graphql import cdn
+
+    cdn.purge_tags(tags)
 
 
 # --- The clock: no entry outlives the next go-live or expiry ---------------------------------
@@ -297,6 +393,61 @@ def _deadline(generation, now: float) -> float:
     return deadline if event is None else min(deadline, event)
 
 
+class _Schedule:
+    """Upcoming go-live and expiry moments with the tags each one changes (from the feature
+    apps, cms.graphql.dependencies.register_schedule), read once per clock value and again once
+    the first of them has passed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = None
+        self._events: list[tuple[float, frozenset]] = []
+
+    def events(self, generation, now: float) -> list[tuple[float, frozenset]]:
+        with self._lock:
+            if generation == self._generation and (not self._events or now < self._events[0][0]):
+                return self._events
+        events = scheduled_events(now)
+        with self._lock:
+            self._generation, self._events = generation, events
+        return events
+
+    def reset(self) -> None:
+        with self._lock:
+            self._generation, self._events = None, []
+
+
+_schedule = _Schedule()
+
+
+def scheduled_events(now: float) -> list[tuple[float, frozenset]]:
+    """(moment, tags) of every go-live or expiry after `now`, soonest first. Every moment also
+    drops the answers of undeclared fields (ANY); without a provider, every moment drops every
+    answer."""
+    found = []
+    for provider in dependencies.schedule_providers():
+        found += [(at, frozenset((*tags, dependencies.ANY))) for at, tags in provider(now)]
+    if not dependencies.schedule_providers():
+        at = next_scheduled_event(now)
+        if at is not None:
+            found.append((at, frozenset((dependencies.ALL,))))
+    return sorted((event for event in found if event[0] > now), key=lambda event: event[0])
+
+
+def deadline_for(tags, generation, now: float) -> float:
+    """When an answer that read `tags` stops being true: the first scheduled moment that
+    changes one of them, or the timeout."""
+    deadline = now + options()["TIMEOUT"]
+    if not _by_tags():
+        return _deadline(generation, now)
+    for at, event_tags in _schedule.events(generation, now):
+        if at >= deadline:
+            break
+        if event_tags & tags:
+            return at
+    return deadline
+
+
 def purge_cdn() -> None:
     """Ask the configured frontend caches (Wagtail's frontend_cache backends) to drop the API."""
     urls = getattr(settings, "KIOSQUE_CDN_PURGE_URLS", [])
@@ -339,7 +490,12 @@ def _if_none_match(request, etag: str) -> bool:
 
 
 def _public_response(
-    request, content: bytes, etag: str, remaining: float | None = None
+    request,
+    content: bytes,
+    etag: str,
+    remaining: float | None = None,
+    entry=None,
+    tags=None,
 ) -> HttpResponse:
     if _if_none_match(request, etag):
         response = HttpResponseNotModified()
@@ -349,6 +505,12 @@ def _public_response(
     response["Cache-Control"] = cache_control(remaining)
     # The key includes the language negotiated from the request.
     patch_vary_headers(response, ("Accept-Language",))
+    if entry is not None:
+        tags = _entry_tags(entry)
+    if tags:
+        from cms.graphql import cdn
+
+        cdn.tag_response(response, tags)
     return response
 
 
@@ -365,8 +527,34 @@ def _storable(request, response) -> bool:
 
 
 _LOOKED_UP = "_kiosque_cache_lookup"
-# The generation this process saw last: the site memo is keyed on it, so a hit costs one read.
+# The clock value this process saw last: the site memo is keyed on it, so a hit costs one read
+# for the entry and the clock, and one for the entry's stamps.
 _last_generation = None
+# Rebuilds this process made (tests count them; bench/peak.py counts in the shared cache).
+rebuilds = 0
+
+
+class _Miss:
+    """What serve() needs to keep the answer it builds: where, under which clock, until when,
+    and the lock it holds when single flight is on."""
+
+    __slots__ = ("cache", "generation", "key", "lock", "now")
+
+    def __init__(self, cache, key, generation, now, lock=None):
+        self.cache, self.key, self.generation = cache, key, generation
+        # When it was looked up: the answer is true from then until its deadline.
+        self.now, self.lock = now, lock
+
+
+# Key -> tags of its last entry, per process: a hit then reads entry and stamps in one trip.
+_key_tags: dict[str, tuple[str, ...]] = {}
+_KEY_TAGS_SIZE = 4096
+
+
+def _remember_tags(key: str, entry) -> None:
+    if len(_key_tags) >= _KEY_TAGS_SIZE:
+        _key_tags.clear()
+    _key_tags[key] = tuple(_entry_tags(entry))
 
 
 def _now() -> float:
@@ -374,39 +562,110 @@ def _now() -> float:
     return timezone.now().timestamp()
 
 
+def _read(cache, tags) -> tuple[int | None, dict]:
+    return _database_read(tags) if _in_database() else _cache_read(cache, tags)
+
+
+def _entry_tags(entry) -> list[str]:
+    if entry is None or len(entry) != 5:
+        return []
+    return [tag for tag, _stamp in entry[4]]
+
+
+def _is_fresh(entry, stamps: dict) -> bool:
+    return all(stamps.get(tag) == stamp for tag, stamp in entry[4])
+
+
 def _lookup(request):
-    """A response from the cache, or (cache, key, generation, deadline) to store the new one."""
+    """A response from the cache, or a _Miss to store the new one (None: cache unreadable)."""
     global _last_generation  # noqa: PLW0603
     if _bump_pending and _available():
-        _bump()
+        _bump(())
     if not _available() or _bump_pending:
         return None
     cache = _cache()
     now = _now()
     try:
+        key = response_key(request, _site_memo.site_id(request, _last_generation))
         if _in_database():
-            generation = _database_generation()
-            key = response_key(request, _site_memo.site_id(request, generation))
             entry = cache.get(key)
+            generation, stamps = _database_read(_entry_tags(entry))
         else:
-            key = response_key(request, _site_memo.site_id(request, _last_generation))
-            found = cache.get_many([GENERATION_KEY, key])
+            # The stamps of the tags this key had last time come in the same round trip.
+            guess = _key_tags.get(key, ())
+            found = cache.get_many([GENERATION_KEY, key, *(TAG_PREFIX + tag for tag in guess)])
             generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = current_generation(cache)
             entry = found.get(key)
-            if generation != _last_generation:
-                # The site a host matches may have changed with the generation.
-                key = response_key(request, _site_memo.site_id(request, generation))
-                entry = None
+            stamps = None
+            if entry is not None and set(_entry_tags(entry)) <= set(guess):
+                stamps = {t: found[TAG_PREFIX + t] for t in guess if TAG_PREFIX + t in found}
+        if generation != _last_generation:
+            # The site a host matches may have changed with the clock.
+            fresh_key = response_key(request, _site_memo.site_id(request, generation))
+            if fresh_key != key:
+                key, entry = fresh_key, None
         _last_generation = generation
-        if entry is not None and entry[0] == generation and now < entry[1]:
-            return _public_response(request, entry[3], entry[2], entry[1] - now)
-        deadline = _deadline(generation, now)
+        if entry is not None and len(entry) == 5:
+            if stamps is None:
+                stamps = _cache_read(cache, _entry_tags(entry))[1]
+                _remember_tags(key, entry)
+            if _is_fresh(entry, stamps) and now < entry[1]:
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+        if entry is not None and (len(entry) != 5 or now >= entry[1]):
+            entry = None  # past a go-live or expiry: never served again, not even as stale
+        miss = _Miss(cache, key, generation, now)
+        if _opt("SINGLE_FLIGHT"):
+            return _single_flight(request, miss, entry, now)
     except Exception as exc:  # noqa: BLE001
         _failed("read", exc)
         return None
-    return cache, key, generation, deadline
+    return miss
+
+
+def lock_key(key: str) -> str:
+    """The single-flight lock of an entry's key."""
+    return LOCK_PREFIX + key[len(ENTRY_PREFIX) :]
+
+
+def _single_flight(request, miss: _Miss, stale, now: float):
+    """One rebuild per key: the first request takes the key's lock and rebuilds; the others get
+    the answer the changed tags made stale (for at most GRACE seconds after the lock was taken)
+    or, when there is none, wait up to WAIT seconds for the rebuilt one."""
+    cache, lock = miss.cache, lock_key(miss.key)
+    grace = float(_opt("GRACE"))
+    wait = float(_opt("WAIT"))
+    ttl = max(1, math.ceil(max(grace, wait)))
+    if cache.add(lock, time.time(), timeout=ttl):
+        miss.lock = lock
+        return miss
+    taken = cache.get(lock)
+    age = time.time() - taken if isinstance(taken, float) else math.inf
+    if stale is not None and grace > 0:
+        if age < grace:
+            return _stale_response(request, stale)
+        return miss  # the rebuild takes too long (or its process died): do it here
+    if age >= max(grace, wait):
+        return miss
+    # No previous answer (or no grace): wait for the rebuild, polling the entry.
+    until = time.monotonic() + wait
+    while time.monotonic() < until:
+        time.sleep(0.02)
+        entry = cache.get(miss.key)
+        ready = entry is not None and len(entry) == 5 and entry[0] >= miss.generation
+        if ready and _is_fresh(entry, _read(cache, _entry_tags(entry))[1]):
+            return _public_response(request, entry[3], entry[2], entry[1] - _now(), entry)
+        if cache.get(lock) is None:
+            break
+    return miss
+
+
+def _stale_response(request, entry) -> HttpResponse:
+    response = _public_response(request, entry[3], entry[2], None, entry)
+    # Shared caches must not keep it: it is being replaced.
+    response["Cache-Control"] = "public, max-age=0, s-maxage=0"
+    return response
 
 
 class CachedResponseMiddleware:
@@ -438,16 +697,36 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         looked_up = _lookup(request)
     if isinstance(looked_up, HttpResponse):
         return looked_up
+    try:
+        return _build_and_store(request, build, looked_up)
+    finally:
+        if looked_up and looked_up.lock:
+            with contextlib.suppress(Exception):
+                looked_up.cache.delete(looked_up.lock)
 
+
+def _tags_of(request) -> frozenset[str]:
+    if not _by_tags():
+        return frozenset((dependencies.ANY, dependencies.ALL))
+    return dependencies.collected(request)
+
+
+def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
+    global rebuilds  # noqa: PLW0603
     response = build()
+    rebuilds += 1
+    if miss and _opt("COUNT_REBUILDS"):
+        with contextlib.suppress(Exception):
+            _incr_or_start(miss.cache, REBUILDS_KEY)
     if not _storable(request, response):
         response["Cache-Control"] = "no-store"
         return response
     content = response.content
     etag = etag_for(content)
-    if not looked_up:  # the cache could not be read: answer, keep nothing
-        return _public_response(request, content, etag)
-    cache, key, generation, deadline = looked_up
+    tags = _tags_of(request)
+    if not miss:  # the cache could not be read: answer, keep nothing
+        return _public_response(request, content, etag, tags=tags)
+    deadline = deadline_for(tags, miss.generation, miss.now)
     remaining = deadline - _now()
     if remaining <= 0:
         # A page went live or expired while this answer was built: do not keep it.
@@ -455,54 +734,85 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
         return response
     if len(content) <= _opt("MAX_ENTRY_BYTES"):
         try:
-            timeout = max(1, math.ceil(remaining))
-            cache.set(key, (generation, deadline, etag, content), timeout=timeout)
+            _store(miss, tags, etag, content, deadline, remaining)
         except Exception as exc:  # noqa: BLE001
             _failed("write", exc)
-    return _public_response(request, content, etag, remaining)
+    return _public_response(request, content, etag, remaining, tags=tags)
+
+
+def _store(miss: _Miss, tags, etag: str, content: bytes, deadline: float, remaining: float):
+    cache = miss.cache
+    generation, stamps = _read(cache, tags)
+    if generation != miss.generation:
+        # Something changed while this answer was built: it may hold the old rows, and its
+        # stamps may already be the new ones. Answer, keep nothing.
+        return
+    entry_stamps = tuple(sorted((tag, stamps.get(tag)) for tag in tags))
+    timeout = max(1, math.ceil(remaining))
+    entry = (miss.generation, deadline, etag, content, entry_stamps)
+    cache.set(miss.key, entry, timeout=timeout)
+    _remember_tags(miss.key, entry)
 
 
 def reset_state() -> None:
     """Forget what this process remembered about the cache (tests, and after a fork)."""
-    global _down_until, _bump_pending, _last_generation  # noqa: PLW0603
-    _down_until, _bump_pending, _last_generation = 0.0, False, None
+    global _down_until, _bump_pending, _last_generation, rebuilds  # noqa: PLW0603
+    _down_until, _bump_pending, _last_generation, rebuilds = 0.0, set(), None, 0
+    _key_tags.clear()
     _next_event.reset()
+    _schedule.reset()
     _site_memo._generation = None
 
 
+def _changed(*tags: str):
+    def handler(sender, instance, **kwargs):
+        invalidate(*(tag.format(pk=instance.pk) for tag in tags))
+
+    return handler
+
+
+_on_site = _changed("structure")
+_on_restriction = _changed("structure")
+_on_redirect = _changed("redirects")
+_on_image = _changed("image:{pk}")
+
+
 def connect_signals() -> None:
-    """Bump the generation whenever published content or what it shows changes. Feature apps
-    add their own models with `invalidate_on_change` from their ready(); calling this again
-    (after signals were held back for a bulk write) reconnects those too."""
-    from django.db.models.signals import post_delete
+    """The framework's own models (Wagtail's); feature apps connect theirs (news.invalidation)."""
+    from django.db.models.signals import post_delete, post_save
     from wagtail.contrib.redirects.models import Redirect
     from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(bump_generation, dispatch_uid=f"kiosque-cache-{id(signal)}")
-    post_delete.connect(_page_deleted, dispatch_uid="kiosque-cache-page-delete")
-    invalidate_on_change(get_image_model(), Redirect, Site, PageViewRestriction, *_watched)
+    handlers = (
+        (Site, _on_site),
+        (PageViewRestriction, _on_restriction),
+        (Redirect, _on_redirect),
+        (get_image_model(), _on_image),
+    )
+    for model, handler in handlers:
+        post_save.connect(handler, sender=model, dispatch_uid=f"kiosque-save-{model}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"kiosque-del-{model}")
+    invalidate_on_change(*_watched)
 
 
 # Models feature apps registered with `invalidate_on_change`, in registration order.
 _watched: list = []
 
 
+def _model_changed(sender, instance, **kwargs):
+    invalidate(f"model:{sender._meta.label_lower}")
+
+
 def invalidate_on_change(*models) -> None:
-    """Bump the generation when a row of one of `models` is saved or deleted."""
+    """Drop the answers of undeclared root fields (they record ANY) when a row of one of
+    `models` is saved or deleted: for data only such fields show (the newsletter box). Data that
+    declared fields show needs its own tags (see news.invalidation)."""
     from django.db.models.signals import post_delete, post_save
 
     for model in models:
         if model not in _watched:
             _watched.append(model)
-        post_save.connect(bump_generation, sender=model, dispatch_uid=f"kiosque-save-{model}")
-        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"kiosque-del-{model}")
-
-
-def _page_deleted(sender, instance, **kwargs) -> None:
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        bump_generation()
+        uid = f"kiosque-model-{model._meta.label_lower}"
+        post_save.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_model_changed, sender=model, dispatch_uid=f"{uid}-delete")

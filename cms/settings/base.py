@@ -219,7 +219,28 @@ KIOSQUE_CACHE = {
     # Lifetime of server-side entries; publishing invalidates them sooner.
     "TIMEOUT": env_int("KIOSQUE_CACHE_TIMEOUT", 3600),
     "PATH": "/graphql/",
+    # "tags": a change drops only the answers that read what changed (docs/performance.md);
+    # "generation": every change drops every answer (the former scheme, for comparison).
+    "INVALIDATION": env("KIOSQUE_CACHE_INVALIDATION", "tags"),
+    # One rebuild per key at a time; meanwhile the others get the previous answer for at most
+    # GRACE seconds, or wait up to WAIT seconds when there is none.
+    "SINGLE_FLIGHT": env_bool("KIOSQUE_CACHE_SINGLE_FLIGHT", True),
+    "GRACE": env_int("KIOSQUE_CACHE_GRACE", 10),
+    "WAIT": float(env("KIOSQUE_CACHE_WAIT", "2")),
+    "COUNT_REBUILDS": env_bool("KIOSQUE_CACHE_COUNT_REBUILDS", False),
 }
+# CDN tags and purge by tag, on when KIOSQUE_CDN_BACKEND is fastly, cloudflare or varnish.
+# https://www.fastly.com/documentation/guides/full-site-delivery/purging/working-with-surrogate-keys/
+KIOSQUE_CDN = {}
+if env("KIOSQUE_CDN_BACKEND"):
+    KIOSQUE_CDN = {
+        "BACKEND": env("KIOSQUE_CDN_BACKEND"),
+        "TAG_PREFIX": env("KIOSQUE_CDN_TAG_PREFIX", ""),
+        "SERVICE_ID": env("FASTLY_SERVICE_ID", ""),
+        "ZONE_ID": env("CLOUDFLARE_ZONEID", ""),
+        "API_TOKEN": env("KIOSQUE_CDN_API_TOKEN", ""),
+        "URLS": env_list("KIOSQUE_CDN_VARNISH_URLS"),
+    }
 # Cache hits are answered before the session, locale, CSRF and auth middleware run.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,

@@ -36,7 +36,15 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms.graphql.types import rendition_specs
-from news.models import ArticleAuthor, ArticlePage, Author, RelatedLink, SectionPage, Topic
+from news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTopic,
+    Author,
+    RelatedLink,
+    SectionPage,
+    Topic,
+)
 from news.signals import articles_bulk_created, pages_bulk_written
 
 SECTIONS = [("Monde", "monde"), ("France", "france"), ("Économie", "economie"),
@@ -275,8 +283,8 @@ class Command(BaseCommand):
                 authors_rows.append(
                     ArticleAuthor(page_id=page.pk, author=author, sort_order=order)
                 )
-            for topic in rng.sample(topics, rng.choice((2, 3))):
-                topic_rows.append(ArticlePage.topics.through(articlepage_id=page.pk, topic=topic))
+            for order, topic in enumerate(rng.sample(topics, rng.choice((2, 3)))):
+                topic_rows.append(ArticleTopic(page_id=page.pk, topic=topic, sort_order=order))
             for order, target in enumerate(rng.sample(targets, min(2, len(targets)))):
                 links.append(RelatedLink(page_id=page.pk, target_page_id=target, sort_order=order))
             links.append(
@@ -292,7 +300,7 @@ class Command(BaseCommand):
         for chunk in range(0, len(articles), 500):
             ArticlePage.objects._insert(articles[chunk : chunk + 500], fields=fields, raw=True)
         ArticleAuthor.objects.bulk_create(authors_rows, batch_size=1000)
-        ArticlePage.topics.through.objects.bulk_create(topic_rows, batch_size=1000)
+        ArticleTopic.objects.bulk_create(topic_rows, batch_size=1000)
         RelatedLink.objects.bulk_create(links, batch_size=1000)
         # The search index (and any other listener) learns of the batch in its transaction.
         articles_bulk_created.send(sender=ArticlePage, ids=[p.pk for p in pages])

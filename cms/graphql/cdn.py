@@ -1,0 +1,96 @@
+"""CDN tags: each cacheable answer names what it was built from, and a change purges by tag.
+
+KIOSQUE_CDN (settings) chooses the header and the purge backend:
+- "fastly": `Surrogate-Key` header, purge with POST /service/<id>/purge (one call for many keys)
+  https://www.fastly.com/documentation/reference/api/purging/
+- "cloudflare": `Cache-Tag` header, purge with POST /zones/<id>/purge_cache {"tags": [...]}
+  https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/
+- "varnish": `xkey` header (vmod xkey), purge with a PURGE request carrying `xkey-purge`
+  https://github.com/varnish/varnish-modules/blob/master/src/vmod_xkey.vcc
+A purge failure is logged and never fails the change that caused it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+HEADERS = {"fastly": "Surrogate-Key", "cloudflare": "Cache-Tag", "varnish": "xkey"}
+SEPARATORS = {"fastly": " ", "cloudflare": ",", "varnish": " "}
+# Cloudflare accepts at most 30 tags per purge call; Fastly 256 keys per batch.
+BATCH = {"fastly": 256, "cloudflare": 30, "varnish": 100}
+TIMEOUT = 2.0
+
+
+def config() -> dict:
+    return getattr(settings, "KIOSQUE_CDN", None) or {}
+
+
+def backend() -> str | None:
+    name = config().get("BACKEND")
+    return name if name in HEADERS else None
+
+
+def header_value(tags: Iterable[str]) -> str:
+    prefix = config().get("TAG_PREFIX", "")
+    return SEPARATORS[backend()].join(sorted(prefix + tag for tag in tags))
+
+
+def tag_response(response, tags: Iterable[str]) -> None:
+    """Add the configured tag header to a cacheable response."""
+    if backend() is not None:
+        response[HEADERS[backend()]] = header_value(tags)
+
+
+def _send(method: str, url: str, headers: dict, body: bytes | None) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as reply:  # noqa: S310
+        return reply.status
+
+
+# Replaced in tests by a recorder: no test reaches the network.
+transport: Callable[[str, str, dict, bytes | None], int] = _send
+
+
+def purge_requests(tags: Iterable[str]) -> list[tuple[str, str, dict, bytes | None]]:
+    """The HTTP requests that purge `tags` with the configured backend."""
+    name = backend()
+    if name is None:
+        return []
+    conf = config()
+    prefix = conf.get("TAG_PREFIX", "")
+    tags = sorted(prefix + tag for tag in set(tags))
+    size = BATCH[name]
+    batches = [tags[i : i + size] for i in range(0, len(tags), size)]
+    found = []
+    for batch in batches:
+        if name == "fastly":
+            url = f"https://api.fastly.com/service/{conf['SERVICE_ID']}/purge"
+            headers = {"Fastly-Key": conf["API_TOKEN"], "Surrogate-Key": " ".join(batch)}
+            found.append(("POST", url, headers, None))
+        elif name == "cloudflare":
+            url = f"https://api.cloudflare.com/client/v4/zones/{conf['ZONE_ID']}/purge_cache"
+            headers = {
+                "Authorization": f"Bearer {conf['API_TOKEN']}",
+                "Content-Type": "application/json",
+            }
+            found.append(("POST", url, headers, json.dumps({"tags": batch}).encode()))
+        else:
+            for url in conf["URLS"]:
+                found.append(("PURGE", url, {"xkey-purge": " ".join(batch)}, None))
+    return found
+
+
+def purge_tags(tags: Iterable[str]) -> None:
+    """Ask the CDN to drop every response tagged with any of `tags`."""
+    for method, url, headers, body in purge_requests(tags):
+        try:
+            transport(method, url, headers, body)
+        except Exception:  # noqa: BLE001 - a CDN outage must not fail a publish
+            logger.exception("CDN purge by tag failed (%s)", url)

@@ -1,0 +1,91 @@
+"""What newsroom answers are built from, in the response cache's tags (cms.graphql.dependencies).
+
+Selectors call the `record_*` helpers where they choose what to load; `collect` then reads the
+request's loader (news.loading) once the answer is built: every article the request registered,
+what its body and links point at, the authors and topics it showed. news.invalidation bumps the
+same tags when those objects change.
+"""
+
+from __future__ import annotations
+
+from cms.graphql import dependencies
+
+# Every public answer depends on the site's sections, restrictions and sites (rarely edited).
+STRUCTURE = "structure"
+SEARCH = "search"
+HOME = "home"
+
+
+def page(pk) -> str:
+    return f"page:{pk}"
+
+
+def slug_lookup(slug_or_path: str) -> str:
+    """An article looked up by slug or path (its last segment is its slug)."""
+    return "lookup:slug:" + slug_or_path.strip("/").rsplit("/", 1)[-1].lower()
+
+
+def listing_tags(*, section=None, topic=None, author=None) -> list[str]:
+    tags = []
+    if section is not None:
+        tags.append(f"list:section:{section}")
+    if topic is not None:
+        tags.append(f"list:topic:{topic}")
+    if author is not None:
+        tags.append(f"list:author:{author}")
+    return tags or ["list:all"]
+
+
+def record_listing(info, **filters) -> None:
+    """An ordered listing of articles: it changes when an article joins or leaves it."""
+    dependencies.record(getattr(info, "context", None), *listing_tags(**filters))
+
+
+def record_pages(info, pks) -> None:
+    """Pages looked up by id, found or not (a page that is not public yet may become so)."""
+    dependencies.record(getattr(info, "context", None), *(page(pk) for pk in pks))
+
+
+def collect(request) -> set[str]:
+    """Tags of everything the request's loader (news.loading) read for this answer."""
+    from cms.graphql.context import loader_of
+    from news.loading import ArticleLoader
+
+    loader = loader_of(request)
+    if not isinstance(loader, ArticleLoader):
+        return set()
+    tags = set()
+    for article in list(loader.articles.values()):
+        if article.pk is not None:
+            tags.add(page(article.pk))
+        tags.update(f"image:{pk}" for pk in (article.lead_image_id, article.social_image_id) if pk)
+        image_ids, inline_ids, link_ids = loader.references(article)
+        tags.update(f"image:{pk}" for pk in image_ids)
+        tags.update(page(pk) for pk in inline_ids | link_ids)
+        cached = getattr(article, "_prefetched_objects_cache", {})
+        for link in cached.get("article_authors", ()):
+            tags.add(f"author:{link.author_id}")
+            if link.author.photo_id:
+                tags.add(f"image:{link.author.photo_id}")
+        tags.update(f"topic:{topic.pk}" for topic in cached.get("topics", ()))
+        tags.update(
+            page(link.target_page_id)
+            for link in cached.get("related_links", ())
+            if link.target_page_id
+        )
+    tags.update(page(pk) for pk in loader.targets)
+    tags.update(page(pk) for pk in loader.link_urls)
+    return tags
+
+
+def register() -> None:
+    """Declare the newsroom's root fields and its collector to the response cache."""
+    from news import invalidation
+
+    dependencies.register_collector(collect)
+    dependencies.register_schedule(invalidation.scheduled_events)
+    dependencies.register_root_field("home", STRUCTURE, HOME)
+    dependencies.register_root_field("sections", STRUCTURE)
+    dependencies.register_root_field("section", STRUCTURE)
+    dependencies.register_root_field("article", STRUCTURE)
+    dependencies.register_root_field("articles", STRUCTURE)

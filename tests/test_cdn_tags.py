@@ -1,0 +1,121 @@
+"""CDN tags: cacheable answers name what they were built from in the header the configured
+CDN reads, and a change purges exactly its tags through that CDN's API. The purge requests are
+recorded, never sent."""
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from cms.graphql import cdn
+from news.models import ArticlePage
+from tests.factories import dated, make_article, make_section, make_site
+
+QUERY = '{ articles(section: "monde") { edges { node { title } } } }'
+URL = "/graphql/?" + urlencode({"query": QUERY})
+FASTLY = {"BACKEND": "fastly", "SERVICE_ID": "svc1", "API_TOKEN": "secret"}
+CLOUDFLARE = {"BACKEND": "cloudflare", "ZONE_ID": "zone9", "API_TOKEN": "jeton"}
+VARNISH = {"BACKEND": "varnish", "URLS": ["http://10.0.0.5:6081/", "http://10.0.0.6:6081/"]}
+
+
+@pytest.fixture
+def newsroom(db):
+    home = make_site()
+    monde = make_section(home, "Monde")
+    culture = make_section(home, "Culture", menu_order=2)
+    article = make_article(monde, "Premier", published_at=dated(1))
+    return {"monde": monde, "culture": culture, "article": article}
+
+
+@pytest.fixture
+def purges(monkeypatch):
+    sent = []
+    monkeypatch.setattr(cdn, "transport", lambda *request: sent.append(request) or 200)
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("config", "header", "separator"),
+    [(FASTLY, "Surrogate-Key", " "), (CLOUDFLARE, "Cache-Tag", ","), (VARNISH, "xkey", " ")],
+)
+def test_answers_carry_their_tags_in_the_cdn_header(client, newsroom, settings, config, header,
+                                                    separator):  # fmt: skip
+    settings.KIOSQUE_CDN = config
+    built, hit = client.get(URL), client.get(URL)
+    tags = set(built[header].split(separator))
+    assert {f"page:{newsroom['article'].pk}", "list:section:monde", "all"} <= tags
+    assert "list:section:culture" not in tags
+    # A cache hit names the same tags as the answer it keeps.
+    assert hit[header] == built[header]
+
+
+def test_without_a_cdn_no_tag_header_and_no_purge(
+    client, newsroom, settings, purges, django_capture_on_commit_callbacks
+):
+    settings.KIOSQUE_CDN = {}
+    response = client.get(URL)
+    assert not any(response.has_header(h) for h in cdn.HEADERS.values())
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(newsroom["monde"], "Deuxième", published_at=dated(2))
+    assert purges == []
+
+
+def test_a_publish_purges_its_tags_at_fastly(
+    newsroom, settings, purges, django_capture_on_commit_callbacks
+):
+    settings.KIOSQUE_CDN = FASTLY
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(newsroom["monde"], "Deuxième", published_at=dated(2))
+    assert purges, "nothing purged"
+    method, url, headers, body = purges[-1]
+    assert (method, url, body) == ("POST", "https://api.fastly.com/service/svc1/purge", None)
+    assert headers["Fastly-Key"] == "secret"
+    keys = set(headers["Surrogate-Key"].split(" "))
+    assert {f"page:{article.pk}", "list:section:monde", "list:all", "any"} <= keys
+    assert "list:section:culture" not in keys and "all" not in keys
+
+
+def test_a_publish_purges_its_tags_at_cloudflare_in_batches_of_thirty(
+    newsroom, settings, purges, django_capture_on_commit_callbacks
+):
+    settings.KIOSQUE_CDN = CLOUDFLARE
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticlePage.objects.get(pk=newsroom["article"].pk)
+        article.title = "Corrigé"
+        article.save_revision().publish()
+    assert purges
+    for method, url, headers, body in purges:
+        assert method == "POST"
+        assert url == "https://api.cloudflare.com/client/v4/zones/zone9/purge_cache"
+        assert headers["Authorization"] == "Bearer jeton"
+        assert len(json.loads(body)["tags"]) <= 30
+    tags = {tag for *_rest, body in purges for tag in json.loads(body)["tags"]}
+    assert f"page:{article.pk}" in tags
+    requests = cdn.purge_requests(f"page:{n}" for n in range(70))
+    assert [len(json.loads(r[3])["tags"]) for r in requests] == [30, 30, 10]
+
+
+def test_a_change_purges_its_tags_at_every_varnish(
+    newsroom, settings, purges, django_capture_on_commit_callbacks
+):
+    settings.KIOSQUE_CDN = VARNISH
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(pk=newsroom["article"].pk).unpublish()
+    urls = {url for method, url, _headers, _body in purges if method == "PURGE"}
+    assert urls == set(VARNISH["URLS"])
+    keys = set(purges[-1][2]["xkey-purge"].split(" "))
+    assert {f"page:{newsroom['article'].pk}", "list:section:monde"} <= keys
+
+
+def test_a_cdn_outage_does_not_fail_the_publish(
+    newsroom, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    settings.KIOSQUE_CDN = FASTLY
+
+    def down(*request):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(cdn, "transport", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(newsroom["monde"], "Deuxième", published_at=dated(2))
+    assert "CDN purge by tag failed" in caplog.text
