@@ -151,7 +151,12 @@ def _classes(tag: Tag) -> str:
 
 
 def _is_widget(tag: Tag) -> bool:
-    return tag.name in _DROPPED_TAGS or any(w in _classes(tag) for w in _WIDGET_WORDS)
+    if tag.name in _DROPPED_TAGS:
+        return True
+    if not tag.get("class") and not tag.get("id"):
+        return False
+    classes = _classes(tag)
+    return any(w in classes for w in _WIDGET_WORDS)
 
 
 def _text(tag) -> str:

@@ -1,8 +1,10 @@
 """Writes a scanned WordPress export into Kiosque: rubriques, topics, authors, images, articles
-and redirects. Pages are published through their revisions, as in the admin. The per-page signal
-work (change feed, webhooks, search indexes, reference index, API cache) is held back during the
-run and done in batches instead (see `deferred_signals` and `Importer.flush`): once per page and
-per batch rather than three times per page.
+and redirects. A new article is saved once, already in its published, scheduled or draft state,
+with its first revision and history entries (`Importer._create`); a page imported earlier gets
+a revision published as in the admin. Posts are committed in batches, one savepoint each. The
+per-page signal work (change feed, webhooks, search indexes, reference index, renditions, API
+cache) is held back during the run and done in batches instead (see `deferred_signals` and
+`Importer.flush`), once per page and per batch.
 """
 
 from __future__ import annotations
@@ -16,24 +18,30 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from modelcluster.models import get_all_child_relations
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
-from wagtail.log_actions import log
-from wagtail.models import ReferenceIndex
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.search import index as search_index
 from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, page_unpublished
 from wagtail.utils.file import hash_filelike
+from wagtail.utils.timestamps import ensure_utc
 
+from cms import renditions
 from cms.graphql import cache as api_cache
 from cms.indexing import deferred_indexing
 from delivery import feed
@@ -42,16 +50,19 @@ from news import invalidation as news_invalidation
 from news.models import (
     ArticleAuthor,
     ArticlePage,
+    ArticleTopic,
     Author,
     RelatedLink,
     SectionPage,
     Topic,
     french_sort_key,
 )
+from news.signals import articles_bulk_created, pages_bulk_written
 from search import services as search_services
 from search import signals as search_signals
 from wpimport import converter
 from wpimport.models import ImportedPost
+from wpimport.pagetree import ChildAdder
 from wpimport.parser import ExportIndex, Post, iter_posts, upload_path
 
 logger = logging.getLogger(__name__)
@@ -75,6 +86,9 @@ FALLBACK_SECTION = ("archives", "Archives")
 # Pages written between two batched passes of signal work: bounds what an interrupted run leaves
 # to `update_index` / `rebuild_references_index`, and the memory the pass holds.
 FLUSH_EVERY = 500
+# Posts committed together, each inside its own savepoint: one commit (and on SQLite one sync
+# to disk) per batch instead of per post, and a failing post still leaves nothing behind.
+POSTS_PER_TRANSACTION = 50
 NON_POST_PREFIXES = ("/wp-content/", "/wp-admin/", "/wp-includes/", "/category/", "/tag/",
                      "/author/", "/feed", "/page/", "/wp-json/")  # fmt: skip
 
@@ -223,6 +237,17 @@ class Importer:
         # Written since the last flush: pages (by id) and other indexed objects (by model).
         self.pending_pages: set[int] = set()
         self.pending_objects: dict[type, set[int]] = defaultdict(set)
+        # Images used by pages created without Revision.publish(), whose page_published signal
+        # would have asked for their renditions.
+        self.pending_images: set[int] = set()
+        # Read once, then kept up to date: the slugs under each rubrique and the old paths that
+        # already redirect, instead of a query per post.
+        self.child_slugs: dict[int, set[str]] = {}
+        self.redirect_targets: dict[str, int | None] | None = None
+        self.children = ChildAdder()
+        # What the current post added to the caches above, taken back if its savepoint rolls back.
+        self._undo: list = []
+        self.written = False
 
     # Links ---------------------------------------------------------------------------------
 
@@ -338,6 +363,7 @@ class Importer:
         self.report.created["images"] += 1
         self.pending_objects[type(image)].add(image.pk)
         self.images[path] = image.pk
+        self._undo.append(lambda: self.images.pop(path, None))
         return image.pk
 
     # Taxonomy and people -------------------------------------------------------------------
@@ -365,6 +391,7 @@ class Importer:
                     self.home.add_child(instance=section)
                     section.save_revision().publish()
                 self.pending_pages.add(section.pk)
+                self._undo.append(lambda: self.sections.pop(slug, None))
         self.sections[slug] = section
         return section
 
@@ -391,6 +418,8 @@ class Importer:
                     self.pending_objects[Topic].add(topic.pk)
                 self.topic_slugs.add(unique)
                 self.topics[key] = topic
+                self._undo.append(lambda k=key: self.topics.pop(k, None))
+                self._undo.append(lambda u=unique: self.topic_slugs.discard(u))
                 self.report.created["topics"] += 1
             if topic not in topics:
                 topics.append(topic)
@@ -412,6 +441,7 @@ class Importer:
                 author.save()
                 self.pending_objects[Author].add(author.pk)
             self.report.created["authors"] += 1
+            self._undo.append(lambda: self.authors.pop(login, None))
         self.authors[login] = author
         return author
 
@@ -421,22 +451,35 @@ class Importer:
         total = len(self.index.posts)
         with deferred_signals():
             try:
-                for done, post in enumerate(iter_posts(path), start=1):
-                    self.import_post(post)
-                    if len(self.pending_pages) >= FLUSH_EVERY:
-                        self.flush()
-                    if progress:
-                        progress(done, total)
+                self._import_all(iter_posts(path), progress=progress, total=total)
                 if self.relink and not self.options.dry_run:
                     # Links to posts that came later in the file: their pages exist now.
-                    for post in iter_posts(path, wanted=self.relink):
-                        self.import_post(post, relink=True)
-                        if len(self.pending_pages) >= FLUSH_EVERY:
-                            self.flush()
+                    self._import_all(iter_posts(path, wanted=self.relink), relink=True)
             finally:
                 # Also when the run stops early: what was committed gets indexed and announced.
                 self.flush()
+            if self.written:
+                # Bulk writers end with this: listeners that compare whole sets (the change
+                # feed) check once that the content and what they announced agree.
+                pages_bulk_written.send(sender=type(self))
         return self.report
+
+    def _import_all(self, posts, *, relink=False, progress=None, total=0) -> None:
+        done = 0
+        while True:
+            # Read before the transaction opens: a file that breaks mid-way (ExportError) stops
+            # the run between two commits, never inside one.
+            batch = list(islice(posts, POSTS_PER_TRANSACTION))
+            if not batch:
+                return
+            with transaction.atomic():
+                for post in batch:
+                    self.import_post(post, relink=relink)
+                    done += 1
+                    if progress:
+                        progress(done, total)
+            if len(self.pending_pages) >= FLUSH_EVERY:
+                self.flush()
 
     def flush(self) -> None:
         """The signal work held back since the last flush, once per object, in batches: Wagtail's
@@ -446,7 +489,9 @@ class Importer:
             return
         pages = sorted(self.pending_pages)
         objects = dict(self.pending_objects)
+        images = sorted(self.pending_images)
         self.pending_pages, self.pending_objects = set(), defaultdict(set)
+        self.pending_images = set()
         backends = list(get_search_backends(with_auto_update=True))
         with transaction.atomic():
             for model, pks in objects.items():
@@ -454,11 +499,24 @@ class Importer:
             for start in range(0, len(pages), FLUSH_EVERY):
                 batch = pages[start : start + FLUSH_EVERY]
                 for model in (ArticlePage, SectionPage):
-                    found = list(model.objects.filter(pk__in=batch))
-                    self._index(model, found, backends)
-                search_services.index_articles(batch)
+                    # The reference index reads every child relation: one query per relation
+                    # for the batch instead of per page.
+                    relations = [r.get_accessor_name() for r in get_all_child_relations(model)]
+                    found = model.objects.filter(pk__in=batch).prefetch_related(*relations)
+                    self._index(model, list(found), backends)
+                live = set(
+                    ArticlePage.objects.live().filter(pk__in=batch).values_list("pk", flat=True)
+                )
+                # New pages were published without page_published: the project's bulk signal
+                # tells the article search index (and whoever follows it) about the live ones;
+                # the others are dropped from it.
+                if live:
+                    articles_bulk_created.send(sender=ArticlePage, ids=sorted(live))
+                search_services.index_articles(sorted(set(batch) - live))
             feed.refresh_pages(pages)
+            renditions.schedule(images)
             api_cache.bump_generation()
+        self.written = True
 
     @staticmethod
     def _index(model, objects: list, backends) -> None:
@@ -484,14 +542,26 @@ class Importer:
         if record is not None and record.page_id is None:
             self.report.outcome(post, "skipped", reason="page supprimée dans Kiosque")
             return
+        self._undo = []
+        created, new_sections = Counter(self.report.created), list(self.report.new_sections)
         try:
-            self._import(post, record, relink=relink)
-        except (ValidationError, ValueError) as exc:
-            message = "; ".join(getattr(exc, "messages", [str(exc)]))
-            self.report.outcome(post, "skipped", reason=f"invalide : {message}")
-        except Exception as exc:  # noqa: BLE001 - one post's failure must not stop the archive
-            logger.exception("WordPress post %s could not be imported", post.wp_id)
-            self.report.outcome(post, "skipped", reason=f"erreur : {type(exc).__name__}: {exc}")
+            # Its own savepoint: a failing post takes back everything it wrote (page, revision,
+            # redirects, record, and the rubrique, topics, authors and images it created).
+            with transaction.atomic():
+                self._import(post, record, relink=relink)
+        except Exception as exc:
+            for undo in reversed(self._undo):
+                undo()
+            self.report.created, self.report.new_sections = created, new_sections
+            if isinstance(exc, (ValidationError, ValueError)):
+                message = "; ".join(getattr(exc, "messages", [str(exc)]))
+                self.report.outcome(post, "skipped", reason=f"invalide : {message}")
+            else:  # one post's failure must not stop the archive
+                logger.exception("WordPress post %s could not be imported", post.wp_id)
+                reason = f"erreur : {type(exc).__name__}: {exc}"
+                self.report.outcome(post, "skipped", reason=reason)
+        finally:
+            self._undo = []
 
     def _import(self, post: Post, record, *, relink: bool) -> None:
         section = self.section_for(post)
@@ -568,45 +638,121 @@ class Importer:
         if not standfirst:
             standfirst, blocks = converter.standfirst_rule(blocks)
         title = clean_title(post.title) or "Sans titre"
-        with transaction.atomic():
-            if record is not None:
-                page = ArticlePage.objects.get(pk=record.page_id)
-            else:
-                page = ArticlePage(title=title, slug=self._free_slug(section, post, title),
-                                   standfirst=standfirst or title, live=False)  # fmt: skip
-                section.add_child(instance=page)
-            page.title = title
-            page.standfirst = standfirst or title
-            page.body = blocks
-            page.published_at = date
-            page.lead_image_id = lead["image"] if lead else None
-            page.lead_image_caption = (lead or {}).get("caption", "")[:500]
-            page.lead_image_alt = (lead or {}).get("alt", "")[:255]
-            page.lead_image_credit = (lead or {}).get("credit", "")[:255]
-            page.article_authors = [ArticleAuthor(author=author, sort_order=0)] if author else []
-            page.related_links = self._related(body.related)
-            page.set_topics(topics)
-            state = self._state(post)
-            if state == "live" and date:
-                page.first_published_at = date
-            page.go_live_at = date if state == "scheduled" else None
-            revision = page.save_revision(log_action=False)
-            log(instance=page, action=IMPORT_ACTION, revision=revision, data={
-                "source": "wordpress", "site_url": self.site_url, "wp_id": post.wp_id,
-            })  # fmt: skip
-            if state in ("live", "scheduled"):
-                revision.publish()
-            elif page.live and not self.options.as_drafts:
-                page.unpublish()
-            self._redirects(post, page)
+        state = self._state(post)
+        if record is not None:
+            page = ArticlePage.objects.get(pk=record.page_id)
+        else:
+            page = ArticlePage(slug=self._free_slug(section, post, title), live=False)
+        page.title = title
+        page.standfirst = standfirst or title
+        page.body = blocks
+        page.published_at = date
+        page.lead_image_id = lead["image"] if lead else None
+        page.lead_image_caption = (lead or {}).get("caption", "")[:500]
+        page.lead_image_alt = (lead or {}).get("alt", "")[:255]
+        page.lead_image_credit = (lead or {}).get("credit", "")[:255]
+        relations = {
+            "article_authors": [ArticleAuthor(author=author, sort_order=0)] if author else [],
+            "related_links": self._related(body.related),
+            "article_topics": [
+                ArticleTopic(topic=topic, sort_order=order)
+                for order, topic in enumerate(dict.fromkeys(topics))
+            ],
+        }
+        if state == "live" and date:
+            page.first_published_at = date
+        page.go_live_at = date if state == "scheduled" else None
+        if record is None:
+            self._create(page, post, section, state, relations)
+            # Raw block data: reading page.body would load every image of the body.
+            self.pending_images.update(
+                b["value"]["image"] for b in blocks if b["type"] == "image" and b["value"]["image"]
+            )
+            self.records[post.wp_id] = ImportedPost.objects.create(
+                site_url=self.site_url, wp_id=post.wp_id, page_id=page.pk, fingerprint=fingerprint
+            )
+        else:
+            page.article_authors = relations["article_authors"]
+            page.related_links = relations["related_links"]
+            page.set_topics(topics)  # reuses the rows of topics kept
+            self._update(page, post, state)
             # page_id, not page: records live for the whole run and must not pin each page.
             self.records[post.wp_id], _ = ImportedPost.objects.update_or_create(
                 site_url=self.site_url, wp_id=post.wp_id,
                 defaults={"page_id": page.pk, "fingerprint": fingerprint},
             )  # fmt: skip
+        self._redirects(post, page)
         self.page_ids[post.wp_id] = page.pk
         self.pending_pages.add(page.pk)
         return page
+
+    def _create(self, page, post: Post, section, state: str, relations: dict) -> None:
+        """A new page, saved once with its final state, then its first revision and history
+        entries written directly: what save_revision() and Revision.publish() leave in the
+        database, without their two further saves of the page and the revision read back.
+        page_published is not sent: flush() does its listeners' work for the batch."""
+        now = timezone.now()
+        scheduled = state == "scheduled" and page.go_live_at is not None and page.go_live_at > now
+        live = state in ("live", "scheduled") and not scheduled
+        page.live = live
+        page.has_unpublished_changes = not live
+        page.first_published_at = (page.first_published_at or now) if live else None
+        page.last_published_at = now if live else None
+        page.draft_title = page.title
+        page.latest_revision_created_at = now
+        self._undo.append(lambda: self.children.forget(section))
+        self.children.add(section, page, relations)  # validated, saved with its relations
+        self.child_slugs[section.pk].add(page.slug)
+        self._undo.append(lambda: self.child_slugs[section.pk].discard(page.slug))
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            content=page.serializable_data(),
+            object_str=str(page),
+            created_at=now,
+            approved_go_live_at=page.go_live_at if scheduled else None,
+        )
+        page.latest_revision = revision
+        page.live_revision = revision if live else None
+        Page.objects.filter(pk=page.pk).update(
+            latest_revision=revision, live_revision=page.live_revision
+        )
+        context = get_active_log_context()
+        entry = {
+            "content_type": ContentType.objects.get_for_model(page, for_concrete_model=False),
+            "label": page.title, "timestamp": now, "page": page, "revision": revision,
+            "user": context.user, "uuid": context.uuid,
+        }  # fmt: skip
+        entries = [
+            PageLogEntry(action="wagtail.create", data={}, content_changed=True, **entry),
+            PageLogEntry(action=IMPORT_ACTION, data=self._log_data(post), **entry),
+        ]
+        if live:
+            entries.append(PageLogEntry(action="wagtail.publish", data={}, content_changed=True,
+                                        **entry))  # fmt: skip
+        elif scheduled:
+            data = {"revision": {
+                "id": revision.pk, "created": ensure_utc(now),
+                "go_live_at": ensure_utc(page.go_live_at), "has_live_version": False,
+            }}  # fmt: skip
+            entries.append(PageLogEntry(action="wagtail.publish.schedule", data=data,
+                                        content_changed=True, **entry))  # fmt: skip
+        # Built directly: log() would validate each entry with three queries.
+        PageLogEntry.objects.bulk_create(entries)
+        if page.lead_image_id:
+            self.pending_images.add(page.lead_image_id)
+
+    def _update(self, page, post: Post, state: str) -> None:
+        """A page imported earlier: a new revision, published as the admin does."""
+        revision = page.save_revision(log_action=False)
+        log(instance=page, action=IMPORT_ACTION, revision=revision, data=self._log_data(post))
+        if state in ("live", "scheduled"):
+            revision.publish()
+        elif page.live and not self.options.as_drafts:
+            page.unpublish()
+
+    def _log_data(self, post: Post) -> dict:
+        return {"source": "wordpress", "site_url": self.site_url, "wp_id": post.wp_id}
 
     def _state(self, post: Post) -> str:
         if self.options.as_drafts or post.status in ("draft", "pending"):
@@ -626,9 +772,11 @@ class Importer:
 
     def _free_slug(self, section, post: Post, title: str) -> str:
         base = (slugify(post.slug) or slugify(title) or f"article-{post.wp_id}")[:240]
-        taken = set(
-            section.get_children().filter(slug__startswith=base).values_list("slug", flat=True)
-        )
+        if section.pk not in self.child_slugs:
+            self.child_slugs[section.pk] = set(
+                section.get_children().values_list("slug", flat=True)
+            )
+        taken = self.child_slugs[section.pk]
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
@@ -637,24 +785,32 @@ class Importer:
     def _redirects(self, post: Post, page) -> None:
         if self.redirect_site is None:
             self.redirect_site = page.get_site()
-        new_path = Redirect.normalise_path(page.get_url_parts()[2] if page.get_url_parts() else "")
+        parts = page.get_url_parts()
+        new_path = Redirect.normalise_path(parts[2] if parts else "")
         old_paths = {f"/?p={post.wp_id}"}
         if post.link:
             parts = urlsplit(post.link)
             old_paths.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+        if self.redirect_targets is None:
+            self.redirect_targets = dict(
+                Redirect.objects.filter(site=self.redirect_site).values_list(
+                    "old_path", "redirect_page_id"
+                )
+            )
         for old in sorted(old_paths):
             old_path = Redirect.normalise_path(old)
             if old_path in ("", "/") or old_path == new_path:
                 continue
-            existing = Redirect.objects.filter(old_path=old_path, site=self.redirect_site).first()
-            if existing is None:
+            if old_path not in self.redirect_targets:
                 redirect = Redirect.objects.create(
                     old_path=old_path, site=self.redirect_site, redirect_page=page,
                     is_permanent=True,
                 )  # fmt: skip
+                self.redirect_targets[old_path] = page.pk
+                self._undo.append(lambda p=old_path: self.redirect_targets.pop(p, None))
                 self.pending_objects[Redirect].add(redirect.pk)
                 self.report.created["redirects"] += 1
-            elif existing.redirect_page_id != page.pk:
+            elif self.redirect_targets[old_path] != page.pk:
                 self.report.warn(post.wp_id, f"redirection existante conservée : {old_path}")
 
 
