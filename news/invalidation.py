@@ -13,7 +13,7 @@ import threading
 from datetime import UTC, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
@@ -224,6 +224,31 @@ def _snippet_saved(sender, instance, created=False, raw=False, **kwargs):
     snippet_changed(kind, instance, getattr(instance, "_kiosque_old_slug", None))
 
 
+def _topics_written(sender, instance, action, reverse, pk_set, **kwargs):
+    # `article.topics.set()` / `topic.articlepage_set.add()` write the live link rows at once,
+    # outside any page save: the listings of the topics concerned change now.
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:
+        articles = set(pk_set or ()) or set(
+            ArticleTopic.objects.filter(topic_id=instance.pk).values_list("page_id", flat=True)
+        )
+        slugs = {instance.slug}
+    else:
+        articles = {instance.pk}
+        topic_ids = pk_set if action != "pre_clear" else None
+        topics = Topic.objects.filter(
+            pk__in=topic_ids
+            if topic_ids is not None
+            else ArticleTopic.objects.filter(page_id=instance.pk).values("topic_id")
+        )
+        slugs = set(topics.values_list("slug", flat=True))
+    tags = {SEARCH, *(page(pk) for pk in articles)}
+    for slug in slugs:
+        tags.update(listing_tags(topic=slug))
+    invalidate(*tags)
+
+
 def _snippet_deleted(sender, instance, **kwargs):
     kind = "topic" if sender is Topic else "author"
     snippet_changed(kind, instance, None)
@@ -243,6 +268,7 @@ SIGNALS = (
     (post_save, _snippet_saved, Author, "kiosque-cache-author-saved"),
     (post_delete, _snippet_deleted, Topic, "kiosque-cache-topic-deleted"),
     (post_delete, _snippet_deleted, Author, "kiosque-cache-author-deleted"),
+    (m2m_changed, _topics_written, ArticlePage.topics.through, "kiosque-cache-topic-links"),
 )
 
 

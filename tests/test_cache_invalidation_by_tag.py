@@ -201,3 +201,15 @@ def test_an_article_published_under_a_slug_asked_for_is_seen(client, world):
     hit, data = read(client, query)
     assert not hit
     assert data == truth(client, query)
+
+
+def test_topic_links_written_directly_drop_the_listings_of_both_topics(client, world):
+    # `topics.set()` writes the live link rows at once, with no page save or publish.
+    article = ArticlePage.objects.get(pk=world["sport"].pk)
+    article.topics.set([world["topics"]["cinema"]])
+    check(
+        client,
+        world,
+        fresh=("topic-foot", "topic-cinema", "article-sport"),
+        kept=("culture", "article-culture", "home"),
+    )
