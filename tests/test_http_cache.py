@@ -121,6 +121,18 @@ def test_if_none_match_gets_304(client, site):
     assert get(client, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
 
+def test_conditional_headers_follow_the_http_rules(client, site):
+    # A weak validator and a list both match (weak comparison for If-None-Match, RFC 9110);
+    # a failed If-Match is refused with 412 and carries no public caching.
+    etag = get(client)["ETag"]
+    assert get(client, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert get(client, HTTP_IF_NONE_MATCH=f'"other", {etag}').status_code == 304
+    refused = get(client, HTTP_IF_MATCH='"other"')
+    assert refused.status_code == 412
+    assert "public" not in refused.get("Cache-Control", "")
+    assert get(client, HTTP_IF_MATCH=etag).status_code == 200
+
+
 def test_second_get_is_served_without_sql(client, site):
     queries, first = fetch(client)
     assert queries > 0

@@ -40,9 +40,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from cms.graphql import dependencies
 
@@ -468,25 +468,20 @@ def etag_for(content: bytes) -> str:
     return '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
 
 
-def cache_control(remaining: float | None = None) -> str:
-    """Public caching, never for longer than the answer stays true."""
+def cache_control(remaining: float | None = None) -> dict:
+    """Public caching, never for longer than the answer stays true (patch_cache_control's
+    keywords)."""
     opts = options()
     max_age, s_maxage = opts["MAX_AGE"], opts["S_MAXAGE"]
     if remaining is not None:
         left = max(0, math.floor(remaining))
         max_age, s_maxage = min(max_age, left), min(s_maxage, left)
-    return (
-        f"public, max-age={max_age}, s-maxage={s_maxage}, "
-        f"stale-while-revalidate={opts['STALE_WHILE_REVALIDATE']}"
-    )
-
-
-def _if_none_match(request, etag: str) -> bool:
-    header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    if not header:
-        return False
-    tags = [tag.strip() for tag in header.split(",")]
-    return "*" in tags or etag in tags
+    return {
+        "public": True,
+        "max_age": max_age,
+        "s_maxage": s_maxage,
+        "stale_while_revalidate": opts["STALE_WHILE_REVALIDATE"],
+    }
 
 
 def _public_response(
@@ -497,12 +492,14 @@ def _public_response(
     entry=None,
     tags=None,
 ) -> HttpResponse:
-    if _if_none_match(request, etag):
-        response = HttpResponseNotModified()
-    else:
+    # If-None-Match (and If-Match) evaluated by Django, as RFC 9110 says: 304 on a match.
+    response = get_conditional_response(request, etag=etag)
+    if response is not None and response.status_code != 304:
+        return response  # 412 to a failed If-Match: not an answer to cache or tag.
+    if response is None:
         response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
-    response["Cache-Control"] = cache_control(remaining)
+    patch_cache_control(response, **cache_control(remaining))
     # The key includes the language negotiated from the request.
     patch_vary_headers(response, ("Accept-Language",))
     if entry is not None:
@@ -664,7 +661,8 @@ def _single_flight(request, miss: _Miss, stale, now: float):
 def _stale_response(request, entry) -> HttpResponse:
     response = _public_response(request, entry[3], entry[2], None, entry)
     # Shared caches must not keep it: it is being replaced.
-    response["Cache-Control"] = "public, max-age=0, s-maxage=0"
+    del response["Cache-Control"]
+    patch_cache_control(response, public=True, max_age=0, s_maxage=0)
     return response
 
 
