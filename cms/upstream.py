@@ -60,3 +60,28 @@ def share_block_definitions(widget, packed: dict, key) -> None:
         widget._build_block_json()
         found = packed[key] = (widget._js_context, widget._block_json)
     widget._js_context, widget._block_json = found
+
+
+def next_child_path(parent, last_child_path: str) -> str:
+    """The treebeard path of a new last child of `parent`, after the child at
+    `last_child_path` ("" when it has none).
+
+    `add_child` reads the parent row and its last child again before each insert; a bulk
+    writer that already knows them uses the same private path arithmetic instead."""
+    from wagtail.models import Page
+
+    if last_child_path:
+        return Page(path=last_child_path)._inc_path()
+    return Page._get_path(parent.path, parent.depth + 1, 1)
+
+
+def prepare_new_child(page, parent) -> None:
+    """Let an unsaved `page` be saved under `parent` without the queries `add_child` makes.
+
+    `_cached_parent_obj` is what treebeard's `get_parent()` returns instead of querying (for
+    `url_path`); `_is_site_root` is what `Page.save()` reads instead of asking whether a Site
+    starts here (a new page never roots one); `_set_core_field_defaults` fills `draft_title`
+    (and a slug from the title) as `full_clean` would."""
+    page._cached_parent_obj = parent
+    page._is_site_root = False
+    page._set_core_field_defaults()

@@ -79,3 +79,39 @@ def test_wagtail_block_widget_still_packs_where_the_adapter_shares_from():
     upstream.share_block_definitions(second, packed, "fr")
     assert second.block_json is first.block_json
     assert first.block_json in html.unescape(second.render("body", []))
+
+
+@pytest.mark.django_db
+def test_treebeard_path_arithmetic_still_gives_the_path_add_child_gives():
+    site = make_site()
+    section = make_section(site, "Adaptateur")
+    assert (
+        upstream.next_child_path(section, "")
+        == section.add_child(
+            instance=ArticlePage(
+                title="Premier", slug="premier-adaptateur", standfirst="Un chapô."
+            )
+        ).path
+    )
+    section.refresh_from_db()
+    last = section.get_last_child().path
+    expected = upstream.next_child_path(section, last)
+    second = section.add_child(
+        instance=ArticlePage(title="Second", slug="second-adaptateur", standfirst="Un chapô.")
+    )
+    assert second.path == expected
+
+
+@pytest.mark.django_db
+def test_a_prepared_child_knows_its_parent_and_title_without_a_query(django_assert_num_queries):
+    site = make_site()
+    section = make_section(site, "Préparée", slug="preparee")
+    page = ArticlePage(title="Sans requête", slug="sans-requete")
+    page.depth = section.depth + 1
+    page.path = upstream.next_child_path(section, "")
+    page.locale_id = section.locale_id
+    with django_assert_num_queries(0):
+        upstream.prepare_new_child(page, section)
+        assert page.get_parent() is section
+    assert page.draft_title == "Sans requête"
+    assert page._is_site_root is False

@@ -1,9 +1,8 @@
 """Adding many pages under a few rubriques, for the import. treebeard's `add_child` reads the
 parent row and its last child before each insert, and Wagtail's `full_clean` checks foreign
-keys, slug and path uniqueness with a query each; the importer knows all of that already. This
-module is the one place that leans on their private methods (each marked below);
-tests/test_wordpress_import_speed.py checks the tree they leave (`Page.find_problems()`) and
-fails if upstream changes them.
+keys, slug and path uniqueness with a query each; the importer knows all of that already. The
+private treebeard and Wagtail methods this needs are in cms/upstream.py;
+tests/test_wordpress_import_speed.py checks the tree they leave (`Page.find_problems()`).
 """
 
 from __future__ import annotations
@@ -11,6 +10,8 @@ from __future__ import annotations
 from django.db.models import F
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.models import Page
+
+from cms import upstream
 
 
 class ChildAdder:
@@ -45,18 +46,9 @@ class ChildAdder:
             child = parent.get_last_child()
             last = child.path if child is not None else ""
         page.depth = parent.depth + 1
-        # Private treebeard helpers: the path arithmetic add_child itself uses.
-        page.path = (
-            Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
-        )
+        page.path = upstream.next_child_path(parent, last)
         page.locale_id = parent.locale_id
-        # Private: treebeard's get_parent() returns this instead of querying (url_path).
-        page._cached_parent_obj = parent
-        # Private: Page.save() reads this instead of asking whether a Site starts here; a new
-        # page with a fresh translation key never roots a site.
-        page._is_site_root = False
-        # Private: fills draft_title (and a slug from the title if there is none).
-        page._set_core_field_defaults()
+        upstream.prepare_new_child(page, parent)
         page.clean_fields(exclude=[f.name for f in page._meta.concrete_fields if f.is_relation])
         # log_action=None: no "wagtail.create" entry here, the caller writes the page's history.
         page.save(clean=False, log_action=None)
