@@ -110,6 +110,25 @@ def build_workload(info: dict) -> tuple[list[tuple[str, str, str]], list[str]]:
     return lines, notes
 
 
+def wrk_command(wrk: str, base_url: str, requests_file: Path, args, duration: int) -> list[str]:
+    """wrk replaying `requests_file` through loadtest.lua, with latency percentiles."""
+    return [
+        wrk,
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}s",
+        # The server's own worker timeout (gunicorn.conf.py): a slower answer is an error.
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        str(ROOT / "bench" / "loadtest.lua"),
+        base_url,
+        "--",
+        str(requests_file),
+    ]
+
+
 def parse_wrk(output: str) -> dict:
     def number(pattern, default=0.0):
         match = re.search(pattern, output)
@@ -196,21 +215,7 @@ def main() -> int:
             args=(server.base_url, args.signups, duration * 0.8, signup_results),
             daemon=True,
         )
-        command = [
-            wrk,
-            f"-t{args.threads}",
-            f"-c{args.connections}",
-            f"-d{duration}s",
-            # The server's own worker timeout (gunicorn.conf.py): a slower answer is an error.
-            "--timeout",
-            "30s",
-            "--latency",
-            "-s",
-            str(ROOT / "bench" / "loadtest.lua"),
-            server.base_url,
-            "--",
-            str(requests_file),
-        ]
+        command = wrk_command(wrk, server.base_url, requests_file, args, duration)
         print(f"running: {' '.join(command)}", flush=True)
         load_before = os.getloadavg()[0]
         if args.signups:

@@ -37,7 +37,7 @@ from bench.harness import (  # noqa: E402
     require_loopback,
     server_env,
 )
-from bench.loadtest import parse_wrk  # noqa: E402
+from bench.loadtest import parse_wrk, wrk_command  # noqa: E402
 from bench.peak_queries import workload  # noqa: E402
 
 OUT = VAR / "peak"
@@ -52,20 +52,7 @@ SCHEMES = {
 
 
 def wrk(base_url: str, requests_file: Path, args, duration: int) -> dict:
-    command = [
-        shutil.which("wrk"),
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{duration}s",
-        "--timeout",
-        "30s",
-        "--latency",
-        "-s",
-        str(ROOT / "bench" / "loadtest.lua"),
-        base_url,
-        "--",
-        str(requests_file),
-    ]
+    command = wrk_command(shutil.which("wrk"), base_url, requests_file, args, duration)
     run = subprocess.run(  # noqa: S603
         command, capture_output=True, text=True, timeout=duration + 60, check=False
     )

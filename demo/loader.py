@@ -18,12 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, ReferenceIndex, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
-from wagtail.search import index as search_index
-from wagtail.search.backends import get_search_backends
 
-from cms.indexing import deferred_indexing
+from cms.indexing import deferred_indexing, index_objects, search_backends
 from demo import content
 from demo.images import illustration, portrait
 from home.models import FeaturedArticle, HomePage
@@ -132,15 +130,9 @@ class DemoLoader:
 
     def index_new_objects(self) -> None:
         """Search and reference index entries for everything created, one pass per model."""
-        backends = list(get_search_backends(with_auto_update=True))
+        backends = search_backends()
         for model, pks in self.new_objects.items():
-            objects = list(model.objects.filter(pk__in=pks))
-            if search_index.class_is_indexed(model):
-                for backend in backends:
-                    backend.add_bulk(model, objects)
-            if ReferenceIndex.is_indexed(model):
-                for obj in objects:
-                    ReferenceIndex.create_or_update_for_object(obj)
+            index_objects(model, list(model.objects.filter(pk__in=pks)), backends)
 
     # -- site ------------------------------------------------------------------------------
 

@@ -34,16 +34,14 @@ from modelcluster.models import get_all_child_relations
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.log_actions import get_active_log_context, log
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
-from wagtail.search import index as search_index
-from wagtail.search.backends import get_search_backends
+from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.signals import page_published, page_unpublished
 from wagtail.utils.file import hash_filelike
 from wagtail.utils.timestamps import ensure_utc
 
 from cms import renditions
 from cms.graphql import cache as api_cache
-from cms.indexing import deferred_indexing
+from cms.indexing import deferred_indexing, index_objects, search_backends
 from delivery import feed
 from delivery import signals as feed_signals
 from news import invalidation as news_invalidation
@@ -492,10 +490,10 @@ class Importer:
         images = sorted(self.pending_images)
         self.pending_pages, self.pending_objects = set(), defaultdict(set)
         self.pending_images = set()
-        backends = list(get_search_backends(with_auto_update=True))
+        backends = search_backends()
         with transaction.atomic():
             for model, pks in objects.items():
-                self._index(model, list(model.objects.filter(pk__in=pks)), backends)
+                index_objects(model, list(model.objects.filter(pk__in=pks)), backends)
             for start in range(0, len(pages), FLUSH_EVERY):
                 batch = pages[start : start + FLUSH_EVERY]
                 for model in (ArticlePage, SectionPage):
@@ -503,7 +501,7 @@ class Importer:
                     # for the batch instead of per page.
                     relations = [r.get_accessor_name() for r in get_all_child_relations(model)]
                     found = model.objects.filter(pk__in=batch).prefetch_related(*relations)
-                    self._index(model, list(found), backends)
+                    index_objects(model, list(found), backends)
                 live = set(
                     ArticlePage.objects.live().filter(pk__in=batch).values_list("pk", flat=True)
                 )
@@ -517,17 +515,6 @@ class Importer:
             renditions.schedule(images)
             api_cache.bump_generation()
         self.written = True
-
-    @staticmethod
-    def _index(model, objects: list, backends) -> None:
-        if not objects:
-            return
-        if search_index.class_is_indexed(model):
-            for backend in backends:
-                backend.add_bulk(model, objects)
-        if ReferenceIndex.is_indexed(model):
-            for obj in objects:
-                ReferenceIndex.create_or_update_for_object(obj)
 
     def import_post(self, post: Post, *, relink: bool = False) -> None:
         self._current = post.wp_id
