@@ -51,7 +51,8 @@ logger = logging.getLogger(__name__)
 # The clock: moved by every change (the site memo and the next-event memo follow it).
 GENERATION_KEY = "kiosque:gql:generation"
 ENTRY_PREFIX = "kiosque:gql:resp:"
-TAG_PREFIX = "kiosque:gql:tag:"
+# Stamps are clock values (before: per-tag counters, under "kiosque:gql:tag:", not comparable).
+TAG_PREFIX = "kiosque:gql:stamp:"
 LOCK_PREFIX = "kiosque:gql:lock:"
 REBUILDS_KEY = "kiosque:gql:rebuilds"
 _NO_STORE = "_kiosque_no_store"
@@ -75,6 +76,9 @@ DEFAULTS = {
     "WAIT": 2.0,
     # Count rebuilds in the shared cache (bench/peak.py reads it); off in production.
     "COUNT_REBUILDS": False,
+    # The first reader of an answer that just went stale gets it too, and the rebuild runs
+    # once that response is sent (see _single_flight for the bound). On in cms.settings.base.
+    "REVALIDATE_AFTER_RESPONSE": False,
 }
 
 
@@ -243,20 +247,31 @@ def _database_read(tags) -> tuple[int, dict]:
     return clock, rows
 
 
+def _database_clock() -> int:
+    """The clock alone: one single-row read (a hit whose answer this process already saw
+    fresh at this clock needs nothing more)."""
+    from cms.models import ContentGeneration
+
+    table = ContentGeneration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row is not None else _database_generation()
+
+
 def _bump_database(tags) -> None:
     from cms.models import CacheTagStamp, ContentGeneration
 
+    # One transaction: other processes see the clock and the stamps move together.
     with transaction.atomic():
-        # The clock first, then the stamps (see _store: a build that read the old rows sees
-        # either the clock move or the old stamps, never new stamps with an unmoved clock).
         if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
             _database_generation()
-        tags = sorted(tags)
-        CacheTagStamp.objects.filter(tag__in=tags).update(value=F("value") + 1)
-        known = set(CacheTagStamp.objects.filter(tag__in=tags).values_list("tag", flat=True))
+        clock = ContentGeneration.objects.values_list("value", flat=True).get(pk=1)
         CacheTagStamp.objects.bulk_create(
-            [CacheTagStamp(tag=tag, value=1) for tag in tags if tag not in known],
-            ignore_conflicts=True,
+            [CacheTagStamp(tag=tag, value=clock) for tag in sorted(tags)],
+            update_conflicts=True,
+            unique_fields=["tag"],
+            update_fields=["value"],
         )
 
 
@@ -267,18 +282,23 @@ def _cache_read(cache, tags) -> tuple[int | None, dict]:
     return found.get(GENERATION_KEY), stamps
 
 
-def _incr_or_start(cache, key) -> None:
+def _incr_or_start(cache, key) -> int:
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:
         # A fresh value, never one an evicted counter had: old entries cannot match it.
         cache.add(key, time.time_ns(), timeout=None)
+        return cache.incr(key)
 
 
 def _bump_cache(cache, tags) -> None:
+    # Each tag's stamp becomes the clock value of this change (so a build can tell whether a
+    # tag it read changed after it started, see _store). The clock moves again once the stamps
+    # are written: a reader that saw the first move with the old stamps checks again.
+    clock = _incr_or_start(cache, GENERATION_KEY)
+    if tags and cache.set_many({TAG_PREFIX + tag: clock for tag in tags}, timeout=None):
+        raise ConnectionError("tag stamps not written")
     _incr_or_start(cache, GENERATION_KEY)
-    for tag in sorted(tags):
-        _incr_or_start(cache, TAG_PREFIX + tag)
 
 
 def read_stamps(tags) -> tuple[int | None, dict]:
@@ -525,7 +545,7 @@ def _storable(request, response) -> bool:
 
 _LOOKED_UP = "_kiosque_cache_lookup"
 # The clock value this process saw last: the site memo is keyed on it, so a hit costs one read
-# for the entry and the clock, and one for the entry's stamps.
+# for the entry and the clock.
 _last_generation = None
 # Rebuilds this process made (tests count them; bench/peak.py counts in the shared cache).
 rebuilds = 0
@@ -543,15 +563,54 @@ class _Miss:
         self.now, self.lock = now, lock
 
 
-# Key -> tags of its last entry, per process: a hit then reads entry and stamps in one trip.
+class _Revalidate:
+    """A stale answer to send now, and the lock to rebuild it once it has been sent."""
+
+    __slots__ = ("miss", "response")
+
+    def __init__(self, response, miss: _Miss):
+        self.response, self.miss = response, miss
+
+
+_MEMO_SIZE = 4096
+# Key -> tags of its last entry, per process: after a change, a hit reads entry and stamps in
+# one trip.
 _key_tags: dict[str, tuple[str, ...]] = {}
-_KEY_TAGS_SIZE = 4096
+# Key -> [clock, etag, deadline, monotonic time] of the entry this process last found fresh:
+# while the clock has not moved since, none of its stamps can have changed (every change
+# moves the clock after writing its stamps), so a hit reads the clock and the entry only.
+_fresh: dict[str, list] = {}
+# (site, query string, language cookie, Accept-Language) -> key: hashing and JSON parsing once.
+_keys: dict[tuple, str] = {}
 
 
 def _remember_tags(key: str, entry) -> None:
-    if len(_key_tags) >= _KEY_TAGS_SIZE:
+    if len(_key_tags) >= _MEMO_SIZE:
         _key_tags.clear()
     _key_tags[key] = tuple(_entry_tags(entry))
+
+
+def _remember_fresh(key: str, entry, generation) -> None:
+    if len(_fresh) >= _MEMO_SIZE:
+        _fresh.clear()
+    _fresh[key] = [generation, entry[2], entry[1], time.monotonic()]
+
+
+def _key_for(request, generation) -> str:
+    site_id = _site_memo.site_id(request, generation)
+    memo = (
+        site_id,
+        request.META.get("QUERY_STRING", ""),
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        request.META.get("HTTP_ACCEPT_LANGUAGE"),
+    )
+    key = _keys.get(memo)
+    if key is None:
+        key = response_key(request, site_id)
+        if len(_keys) >= _MEMO_SIZE:
+            _keys.clear()
+        _keys[memo] = key
+    return key
 
 
 def _now() -> float:
@@ -574,7 +633,8 @@ def _is_fresh(entry, stamps: dict) -> bool:
 
 
 def _lookup(request):
-    """A response from the cache, or a _Miss to store the new one (None: cache unreadable)."""
+    """A response from the cache, or a _Miss to store the new one (None: cache unreadable), or
+    a _Revalidate (a stale answer now, the rebuild after it)."""
     global _last_generation  # noqa: PLW0603
     if _bump_pending and _available():
         _bump(())
@@ -583,38 +643,52 @@ def _lookup(request):
     cache = _cache()
     now = _now()
     try:
-        key = response_key(request, _site_memo.site_id(request, _last_generation))
+        key = _key_for(request, _last_generation)
+        fresh = _fresh.get(key)
+        # The stamps are read with the clock only when this process has not seen the key fresh
+        # at the clock it saw last (after a change, or the first time).
+        expected = fresh is not None and fresh[0] == _last_generation
+        stamps = None
         if _in_database():
             entry = cache.get(key)
-            generation, stamps = _database_read(_entry_tags(entry))
+            if entry is not None and not expected:
+                generation, stamps = _database_read(_entry_tags(entry))
+            else:
+                generation = _database_clock()
         else:
-            # The stamps of the tags this key had last time come in the same round trip.
-            guess = _key_tags.get(key, ())
+            guess = () if expected else _key_tags.get(key, ())
             found = cache.get_many([GENERATION_KEY, key, *(TAG_PREFIX + tag for tag in guess)])
             generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = current_generation(cache)
             entry = found.get(key)
-            stamps = None
-            if entry is not None and set(_entry_tags(entry)) <= set(guess):
+            if guess and entry is not None and set(_entry_tags(entry)) <= set(guess):
                 stamps = {t: found[TAG_PREFIX + t] for t in guess if TAG_PREFIX + t in found}
         if generation != _last_generation:
             # The site a host matches may have changed with the clock.
-            fresh_key = response_key(request, _site_memo.site_id(request, generation))
+            fresh_key = _key_for(request, generation)
             if fresh_key != key:
-                key, entry = fresh_key, None
+                key, entry, stamps, fresh = fresh_key, None, None, _fresh.get(fresh_key)
         _last_generation = generation
-        if entry is not None and len(entry) == 5:
-            if stamps is None:
-                stamps = _cache_read(cache, _entry_tags(entry))[1]
-                _remember_tags(key, entry)
-            if _is_fresh(entry, stamps) and now < entry[1]:
-                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
         if entry is not None and (len(entry) != 5 or now >= entry[1]):
             entry = None  # past a go-live or expiry: never served again, not even as stale
+        seen_fresh = None
+        if entry is not None:
+            same = fresh is not None and fresh[1] == entry[2] and fresh[2] == entry[1]
+            if same and fresh[0] == generation:
+                fresh[3] = time.monotonic()
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+            checked_at = generation
+            if stamps is None:
+                checked_at, stamps = _read(cache, _entry_tags(entry))
+                _remember_tags(key, entry)
+            if _is_fresh(entry, stamps):
+                _remember_fresh(key, entry, checked_at)
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+            seen_fresh = fresh[3] if same else None
         miss = _Miss(cache, key, generation, now)
         if _opt("SINGLE_FLIGHT"):
-            return _single_flight(request, miss, entry, now)
+            return _single_flight(request, miss, entry, seen_fresh)
     except Exception as exc:  # noqa: BLE001
         _failed("read", exc)
         return None
@@ -626,16 +700,23 @@ def lock_key(key: str) -> str:
     return LOCK_PREFIX + key[len(ENTRY_PREFIX) :]
 
 
-def _single_flight(request, miss: _Miss, stale, now: float):
+def _single_flight(request, miss: _Miss, stale, seen_fresh: float | None):
     """One rebuild per key: the first request takes the key's lock and rebuilds; the others get
     the answer the changed tags made stale (for at most GRACE seconds after the lock was taken)
-    or, when there is none, wait up to WAIT seconds for the rebuilt one."""
+    or, when there is none, wait up to WAIT seconds for the rebuilt one.
+
+    The first request itself gets the stale answer too, and rebuilds once it has been sent
+    (stale-while-revalidate), when this process saw that very answer fresh less than GRACE
+    seconds ago: it cannot have been stale for longer than that."""
     cache, lock = miss.cache, lock_key(miss.key)
     grace = float(_opt("GRACE"))
     wait = float(_opt("WAIT"))
     ttl = max(1, math.ceil(max(grace, wait)))
     if cache.add(lock, time.time(), timeout=ttl):
         miss.lock = lock
+        recent = seen_fresh is not None and time.monotonic() - seen_fresh < grace
+        if stale is not None and recent and _opt("REVALIDATE_AFTER_RESPONSE"):
+            return _Revalidate(_stale_response(request, stale), miss)
         return miss
     taken = cache.get(lock)
     age = time.time() - taken if isinstance(taken, float) else math.inf
@@ -669,7 +750,8 @@ def _stale_response(request, entry) -> HttpResponse:
 class CachedResponseMiddleware:
     """Answers cache hits for the GraphQL endpoint before sessions, locale, CSRF, auth and URL
     resolution run (placed right after CORS, so CORS headers are still added). Misses go on to
-    the view, which reuses this lookup."""
+    the view, which reuses this lookup. A stale answer sent while its rebuild waits is rebuilt
+    through the rest of the stack once the response has been sent (its close())."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -679,8 +761,28 @@ class CachedResponseMiddleware:
             looked_up = _lookup(request)
             if isinstance(looked_up, HttpResponse):
                 return looked_up
+            if isinstance(looked_up, _Revalidate):
+                return self._after(looked_up.response, request, looked_up.miss)
             setattr(request, _LOOKED_UP, looked_up or ())
         return self.get_response(request)
+
+    def _after(self, response, request, miss: _Miss):
+        close = response.close
+
+        def rebuild_then_close():
+            # The WSGI server calls close() once the body is sent: the reader does not wait.
+            try:
+                setattr(request, _LOOKED_UP, miss)
+                self.get_response(request)
+            except Exception:
+                logger.exception("GraphQL response rebuild after a stale answer failed")
+            finally:
+                with contextlib.suppress(Exception):
+                    miss.cache.delete(miss.lock)
+                close()
+
+        response.close = rebuild_then_close
+        return response
 
 
 def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
@@ -693,6 +795,8 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
     looked_up = getattr(request, _LOOKED_UP, None)
     if looked_up is None:
         looked_up = _lookup(request)
+    if isinstance(looked_up, _Revalidate):
+        looked_up = looked_up.miss  # no middleware to send it first: rebuild now
     if isinstance(looked_up, HttpResponse):
         return looked_up
     try:
@@ -741,15 +845,18 @@ def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
 def _store(miss: _Miss, tags, etag: str, content: bytes, deadline: float, remaining: float):
     cache = miss.cache
     generation, stamps = _read(cache, tags)
-    if generation != miss.generation:
-        # Something changed while this answer was built: it may hold the old rows, and its
-        # stamps may already be the new ones. Answer, keep nothing.
+    # A stamp is the clock value of its tag's last change: one above the clock this build
+    # started under means a tag it read changed meanwhile, so it may hold the old rows (and
+    # already carry the new stamps). Answer, keep nothing. Changes to other tags do not matter.
+    if any(stamp is not None and stamp > miss.generation for stamp in stamps.values()):
         return
     entry_stamps = tuple(sorted((tag, stamps.get(tag)) for tag in tags))
     timeout = max(1, math.ceil(remaining))
     entry = (miss.generation, deadline, etag, content, entry_stamps)
     cache.set(miss.key, entry, timeout=timeout)
     _remember_tags(miss.key, entry)
+    # Its stamps were read together with `generation`: fresh at that clock.
+    _remember_fresh(miss.key, entry, generation)
 
 
 def reset_state() -> None:
@@ -757,6 +864,8 @@ def reset_state() -> None:
     global _down_until, _bump_pending, _last_generation, rebuilds  # noqa: PLW0603
     _down_until, _bump_pending, _last_generation, rebuilds = 0.0, set(), None, 0
     _key_tags.clear()
+    _fresh.clear()
+    _keys.clear()
     _next_event.reset()
     _schedule.reset()
     _site_memo._generation = None

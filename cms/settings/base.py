@@ -227,6 +227,10 @@ KIOSQUE_CACHE = {
     "SINGLE_FLIGHT": env_bool("KIOSQUE_CACHE_SINGLE_FLIGHT", True),
     "GRACE": env_int("KIOSQUE_CACHE_GRACE", 10),
     "WAIT": float(env("KIOSQUE_CACHE_WAIT", "2")),
+    # The request that starts a rebuild gets the stale answer too (when this process saw it
+    # fresh less than GRACE seconds ago) and rebuilds once it is sent: readers of a hot answer
+    # never wait for its rebuild. Off: that request waits for the fresh answer.
+    "REVALIDATE_AFTER_RESPONSE": env_bool("KIOSQUE_CACHE_REVALIDATE_AFTER_RESPONSE", True),
     "COUNT_REBUILDS": env_bool("KIOSQUE_CACHE_COUNT_REBUILDS", False),
 }
 # CDN tags and purge by tag, on when KIOSQUE_CDN_BACKEND is fastly, cloudflare or varnish.
