@@ -44,7 +44,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-from cms.graphql import dependencies
+from cms.graphql import cdn, dependencies
 
 logger = logging.getLogger(__name__)
 
@@ -359,8 +359,6 @@ def _bump(tags) -> None:
 def _bump_and_purge(tags) -> None:
     _bump(tags)
     purge_cdn()
-    from cms.graphql import cdn
-
     cdn.purge_tags(tags)
 
 
@@ -504,6 +502,24 @@ def cache_control(remaining: float | None = None) -> dict:
     }
 
 
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+                "HTTP_IF_UNMODIFIED_SINCE")  # fmt: skip
+_control_values: dict[tuple, str] = {}
+
+
+def _cache_control_value(remaining: float | None) -> str:
+    """What patch_cache_control writes on a response without the header, for these numbers
+    (a hit builds it from a small memo instead of parsing and joining every time)."""
+    directives = cache_control(remaining)
+    memo = tuple(directives.values())
+    value = _control_values.get(memo)
+    if value is None:
+        probe = HttpResponse()
+        patch_cache_control(probe, **directives)
+        value = _control_values[memo] = probe["Cache-Control"]
+    return value
+
+
 def _public_response(
     request,
     content: bytes,
@@ -512,22 +528,23 @@ def _public_response(
     entry=None,
     tags=None,
 ) -> HttpResponse:
-    # If-None-Match (and If-Match) evaluated by Django, as RFC 9110 says: 304 on a match.
-    response = get_conditional_response(request, etag=etag)
-    if response is not None and response.status_code != 304:
-        return response  # 412 to a failed If-Match: not an answer to cache or tag.
+    response = None
+    if any(name in request.META for name in _CONDITIONAL):
+        # If-None-Match (and If-Match) evaluated by Django, as RFC 9110 says: 304 on a match.
+        response = get_conditional_response(request, etag=etag)
+        if response is not None and response.status_code != 304:
+            return response  # 412 to a failed If-Match: not an answer to cache or tag.
     if response is None:
         response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
-    patch_cache_control(response, **cache_control(remaining))
+    response["Cache-Control"] = _cache_control_value(remaining)
     # The key includes the language negotiated from the request.
     patch_vary_headers(response, ("Accept-Language",))
-    if entry is not None:
-        tags = _entry_tags(entry)
-    if tags:
-        from cms.graphql import cdn
-
-        cdn.tag_response(response, tags)
+    if cdn.backend() is not None:
+        if entry is not None:
+            tags = _entry_tags(entry)
+        if tags:
+            cdn.tag_response(response, tags)
     return response
 
 
