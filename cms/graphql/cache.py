@@ -79,6 +79,9 @@ DEFAULTS = {
     # The first reader of an answer that just went stale gets it too, and the rebuild runs
     # once that response is sent (see _single_flight for the bound). On in cms.settings.base.
     "REVALIDATE_AFTER_RESPONSE": False,
+    # Bytes of answers each process keeps a copy of (those it last found fresh): a hit on one
+    # reads the clock alone.
+    "LOCAL_BYTES": 16 * 1024 * 1024,
 }
 
 
@@ -593,10 +596,12 @@ _MEMO_SIZE = 4096
 # Key -> tags of its last entry, per process: after a change, a hit reads entry and stamps in
 # one trip.
 _key_tags: dict[str, tuple[str, ...]] = {}
-# Key -> [clock, etag, deadline, monotonic time] of the entry this process last found fresh:
-# while the clock has not moved since, none of its stamps can have changed (every change
-# moves the clock after writing its stamps), so a hit reads the clock and the entry only.
-_fresh: dict[str, list] = {}
+# Key -> [clock, etag, deadline, monotonic time, entry] of the entry this process last found
+# fresh, least recently used first: while the clock has not moved since, none of its stamps
+# can have changed (every change moves the clock after writing its stamps), so a hit reads the
+# clock alone and answers from this copy. Bounded in count and in bytes (LOCAL_BYTES).
+_fresh: OrderedDict[str, list] = OrderedDict()
+_fresh_bytes = 0
 # (site, query string, language cookie, Accept-Language) -> key: hashing and JSON parsing once.
 _keys: dict[tuple, str] = {}
 
@@ -607,10 +612,32 @@ def _remember_tags(key: str, entry) -> None:
     _key_tags[key] = tuple(_entry_tags(entry))
 
 
+def _entry_bytes(entry) -> int:
+    return len(entry[3]) + 100 * len(entry[4])
+
+
+_fresh_lock = threading.Lock()
+
+
 def _remember_fresh(key: str, entry, generation) -> None:
-    if len(_fresh) >= _MEMO_SIZE:
-        _fresh.clear()
-    _fresh[key] = [generation, entry[2], entry[1], time.monotonic()]
+    global _fresh_bytes  # noqa: PLW0603
+    limit = _opt("LOCAL_BYTES")
+    with _fresh_lock:
+        old = _fresh.pop(key, None)
+        if old is not None:
+            _fresh_bytes -= _entry_bytes(old[4])
+        _fresh[key] = [generation, entry[2], entry[1], time.monotonic(), entry]
+        _fresh_bytes += _entry_bytes(entry)
+        while _fresh and (_fresh_bytes > limit or len(_fresh) > _MEMO_SIZE):
+            _key, dropped = _fresh.popitem(last=False)
+            _fresh_bytes -= _entry_bytes(dropped[4])
+
+
+def _clock(cache) -> int:
+    if _in_database():
+        return _database_clock()
+    generation = cache.get(GENERATION_KEY)
+    return generation if generation is not None else current_generation(cache)
 
 
 def _key_for(request, generation) -> str:
@@ -665,6 +692,15 @@ def _lookup(request):
         # The stamps are read with the clock only when this process has not seen the key fresh
         # at the clock it saw last (after a change, or the first time).
         expected = fresh is not None and fresh[0] == _last_generation
+        if expected:
+            if now < fresh[2] and _clock(cache) == fresh[0]:
+                # Nothing changed since this process found this answer fresh: its copy.
+                fresh[3] = time.monotonic()
+                with contextlib.suppress(KeyError):  # another thread may have dropped it
+                    _fresh.move_to_end(key)
+                entry = fresh[4]
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+            expected = False  # the clock moved: read the stamps with it
         stamps = None
         if _in_database():
             entry = cache.get(key)
@@ -693,7 +729,7 @@ def _lookup(request):
         if entry is not None:
             same = fresh is not None and fresh[1] == entry[2] and fresh[2] == entry[1]
             if same and fresh[0] == generation:
-                fresh[3] = time.monotonic()
+                _remember_fresh(key, entry, generation)
                 return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
             checked_at = generation
             if stamps is None:
@@ -880,8 +916,11 @@ def reset_state() -> None:
     """Forget what this process remembered about the cache (tests, and after a fork)."""
     global _down_until, _bump_pending, _last_generation, rebuilds  # noqa: PLW0603
     _down_until, _bump_pending, _last_generation, rebuilds = 0.0, set(), None, 0
+    global _fresh_bytes  # noqa: PLW0603
     _key_tags.clear()
-    _fresh.clear()
+    with _fresh_lock:
+        _fresh.clear()
+        _fresh_bytes = 0
     _keys.clear()
     _next_event.reset()
     _schedule.reset()
