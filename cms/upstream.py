@@ -106,3 +106,9 @@ def reuse_redis_clients(cache) -> None:
         return client
 
     backend.get_client = get_client
+
+
+def redis_client(cache):
+    """The `redis.Redis` behind a Django RedisCache, for what its cache API lacks (PUBLISH and
+    SUBSCRIBE, for the response cache's change announcements). Django keeps it in `_cache`."""
+    return cache._cache.get_client(write=True)

@@ -128,3 +128,11 @@ def test_django_redis_cache_still_builds_clients_from_its_pools_where_the_adapte
     assert isinstance(client, redis.Redis)
     assert cache._cache.get_client("key") is client
     assert client.connection_pool is cache._cache._get_connection_pool(True)
+
+
+def test_django_redis_cache_still_hands_out_its_redis_client():
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:1/0", {})
+    assert isinstance(upstream.redis_client(cache), redis.Redis)

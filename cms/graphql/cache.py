@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -38,6 +39,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
 from django.http import HttpResponse
@@ -55,6 +57,8 @@ ENTRY_PREFIX = "kiosque:gql:resp:"
 TAG_PREFIX = "kiosque:gql:stamp:"
 LOCK_PREFIX = "kiosque:gql:lock:"
 REBUILDS_KEY = "kiosque:gql:rebuilds"
+# Redis: every change is announced here once its stamps and the clock are written.
+CHANGES_CHANNEL = "kiosque:gql:changes"
 _NO_STORE = "_kiosque_no_store"
 # After a cache failure, skip the cache for this long instead of waiting on it every request.
 _RETRY_AFTER = 5.0
@@ -82,6 +86,9 @@ DEFAULTS = {
     # Bytes of answers each process keeps a copy of (those it last found fresh): a hit on one
     # reads the clock alone.
     "LOCAL_BYTES": 16 * 1024 * 1024,
+    # Redis: changes are announced on a channel each process subscribes to, so that a hit reads
+    # the clock only after an announcement (see _ClockWatch).
+    "ANNOUNCE_CHANGES": True,
 }
 
 
@@ -302,6 +309,87 @@ def _bump_cache(cache, tags) -> None:
     if tags and cache.set_many({TAG_PREFIX + tag: clock for tag in tags}, timeout=None):
         raise ConnectionError("tag stamps not written")
     _incr_or_start(cache, GENERATION_KEY)
+    _clock_watch.changed()
+    if _announces(cache):
+        from cms.upstream import redis_client
+
+        redis_client(cache).publish(cache.make_key(CHANGES_CHANNEL), b"")
+
+
+def _announces(cache) -> bool:
+    return bool(_opt("ANNOUNCE_CHANGES")) and isinstance(cache, RedisCache)
+
+
+class _ClockWatch:
+    """Redis only: the clock as this process last read it, trusted until a change is announced
+    on CHANGES_CHANNEL (every bump publishes there after writing the clock), so a hit costs no
+    round trip. Announcements are read without waiting (a poll of the subscription's socket);
+    the clock is read again at least every TRUST seconds all the same, in case an announcement
+    was lost (a publisher that died between its writes and its PUBLISH). Any trouble with the
+    subscription: None, and the caller reads the clock from Redis as before."""
+
+    TRUST = 1.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pubsub = None
+        self._owner = None  # (pid, cache): a forked worker or another cache subscribes anew
+        self._clock = None
+        self._read_at = 0.0
+
+    def changed(self) -> None:
+        """This process changed something: read the clock again next time (its own
+        announcement may reach the subscription a moment after the bump returns)."""
+        self._clock = None
+
+    def clock(self, cache) -> int | None:
+        if not _announces(cache):
+            return None
+        with self._lock:
+            try:
+                return self._current(cache)
+            except Exception:  # noqa: BLE001 - the caller reads the clock itself
+                self._close()
+                return None
+
+    def _current(self, cache) -> int | None:
+        owner = (os.getpid(), id(cache))
+        if self._owner != owner:
+            self._close()
+            self._subscribe(cache)
+            self._owner = owner
+        announced = False
+        while self._pubsub.get_message(timeout=0.0) is not None:
+            announced = True
+        now = time.monotonic()
+        if announced or self._clock is None or now - self._read_at > self.TRUST:
+            self._read_at = now
+            self._clock = cache.get(GENERATION_KEY)
+        return self._clock
+
+    def _subscribe(self, cache) -> None:
+        from cms.upstream import redis_client
+
+        pubsub = redis_client(cache).pubsub(ignore_subscribe_messages=False)
+        pubsub.subscribe(cache.make_key(CHANGES_CHANNEL))
+        # Only once the subscription is confirmed can no announcement be missed.
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.1)
+            if message is not None and message.get("type") == "subscribe":
+                self._pubsub, self._clock = pubsub, None
+                return
+        pubsub.close()
+        raise ConnectionError("subscription not confirmed")
+
+    def _close(self) -> None:
+        pubsub, self._pubsub, self._owner, self._clock = self._pubsub, None, None, None
+        if pubsub is not None:
+            with contextlib.suppress(Exception):
+                pubsub.close()
+
+
+_clock_watch = _ClockWatch()
 
 
 def read_stamps(tags) -> tuple[int | None, dict]:
@@ -636,7 +724,9 @@ def _remember_fresh(key: str, entry, generation) -> None:
 def _clock(cache) -> int:
     if _in_database():
         return _database_clock()
-    generation = cache.get(GENERATION_KEY)
+    generation = _clock_watch.clock(cache)
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
     return generation if generation is not None else current_generation(cache)
 
 
@@ -925,6 +1015,8 @@ def reset_state() -> None:
     _next_event.reset()
     _schedule.reset()
     _site_memo._generation = None
+    with _clock_watch._lock:
+        _clock_watch._close()
 
 
 def _changed(*tags: str):

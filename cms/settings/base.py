@@ -235,6 +235,9 @@ KIOSQUE_CACHE = {
     # Each process keeps a copy of the answers it last found fresh, up to this many bytes: a
     # hit on one reads the clock alone (no entry transfer from Redis, no unpickling).
     "LOCAL_BYTES": env_int("KIOSQUE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024),
+    # With Redis, each change is announced on a channel every process listens to, so that a hit
+    # reads the clock only after an announcement (or once a second) instead of every time.
+    "ANNOUNCE_CHANGES": env_bool("KIOSQUE_CACHE_ANNOUNCE_CHANGES", True),
 }
 # CDN tags and purge by tag, on when KIOSQUE_CDN_BACKEND is fastly, cloudflare or varnish.
 # https://www.fastly.com/documentation/guides/full-site-delivery/purging/working-with-surrogate-keys/
