@@ -93,3 +93,36 @@ def test_off_the_first_request_after_a_change_waits_for_the_fresh_answer(client,
     client.get(URL)
     retitle(monde, "Corrigé")
     assert titles(client.get(URL)) == ["Corrigé"]
+
+
+def test_with_every_rebuild_slot_taken_the_stale_answer_is_served_without_a_rebuild(
+    client, monde, settings
+):
+    # A change made many answers stale at once: only REBUILD_SLOTS of them are rebuilt at a
+    # time, so that workers stay free for readers.
+    settings.KIOSQUE_CACHE = {**settings.KIOSQUE_CACHE, "REBUILD_SLOTS": 1}
+    client.get(URL)
+    retitle(monde, "Corrigé")
+    cache = caches[http_cache.options()["ALIAS"]]
+    cache.add(http_cache.SLOT_PREFIX + "0", time.time(), timeout=10)  # another rebuild runs
+    before = http_cache.rebuilds
+    assert titles(client.get(URL)) == ["Premier"]
+    assert http_cache.rebuilds == before
+    # The key's lock was not kept: once the slot is free, the next reader rebuilds it.
+    assert cache.get(http_cache.lock_key(only_key())) is None
+    cache.delete(http_cache.SLOT_PREFIX + "0")
+    assert titles(client.get(URL)) == ["Premier"]
+    assert http_cache.rebuilds == before + 1
+    assert cache.get(http_cache.SLOT_PREFIX + "0") is None  # released after the rebuild
+    assert titles(client.get(URL)) == ["Corrigé"]
+
+
+def test_past_the_grace_period_a_reader_rebuilds_even_with_every_slot_taken(
+    client, monde, settings
+):
+    settings.KIOSQUE_CACHE = {**settings.KIOSQUE_CACHE, "REBUILD_SLOTS": 1}
+    client.get(URL)
+    retitle(monde, "Corrigé")
+    caches[http_cache.options()["ALIAS"]].add(http_cache.SLOT_PREFIX + "0", time.time(), 10)
+    http_cache._fresh[only_key()][3] = time.monotonic() - settings.KIOSQUE_CACHE["GRACE"] - 1
+    assert titles(client.get(URL)) == ["Corrigé"]

@@ -56,6 +56,7 @@ ENTRY_PREFIX = "kiosque:gql:resp:"
 # Stamps are clock values (before: per-tag counters, under "kiosque:gql:tag:", not comparable).
 TAG_PREFIX = "kiosque:gql:stamp:"
 LOCK_PREFIX = "kiosque:gql:lock:"
+SLOT_PREFIX = "kiosque:gql:slot:"
 REBUILDS_KEY = "kiosque:gql:rebuilds"
 # Redis: every change is announced here once its stamps and the clock are written.
 CHANGES_CHANNEL = "kiosque:gql:changes"
@@ -83,6 +84,8 @@ DEFAULTS = {
     # The first reader of an answer that just went stale gets it too, and the rebuild runs
     # once that response is sent (see _single_flight for the bound). On in cms.settings.base.
     "REVALIDATE_AFTER_RESPONSE": False,
+    # Rebuilds after a response that may run at once (see _rebuild_slot).
+    "REBUILD_SLOTS": 2,
     # Bytes of answers each process keeps a copy of (those it last found fresh): a hit on one
     # reads the clock alone.
     "LOCAL_BYTES": 16 * 1024 * 1024,
@@ -372,10 +375,11 @@ class _ClockWatch:
 
         pubsub = redis_client(cache).pubsub(ignore_subscribe_messages=False)
         pubsub.subscribe(cache.make_key(CHANGES_CHANNEL))
-        # Only once the subscription is confirmed can no announcement be missed.
-        deadline = time.monotonic() + 1.0
+        # Only once the subscription is confirmed can no announcement be missed. (A Redis that
+        # hangs costs this wait once; the breaker then skips the cache for a while.)
+        deadline = time.monotonic() + 0.25
         while time.monotonic() < deadline:
-            message = pubsub.get_message(timeout=0.1)
+            message = pubsub.get_message(timeout=0.05)
             if message is not None and message.get("type") == "subscribe":
                 self._pubsub, self._clock = pubsub, None
                 return
@@ -663,12 +667,18 @@ class _Miss:
     """What serve() needs to keep the answer it builds: where, under which clock, until when,
     and the lock it holds when single flight is on."""
 
-    __slots__ = ("cache", "generation", "key", "lock", "now")
+    __slots__ = ("cache", "generation", "key", "lock", "now", "slot")
 
     def __init__(self, cache, key, generation, now, lock=None):
         self.cache, self.key, self.generation = cache, key, generation
         # When it was looked up: the answer is true from then until its deadline.
-        self.now, self.lock = now, lock
+        self.now, self.lock, self.slot = now, lock, None
+
+    def release(self) -> None:
+        for held in (self.lock, self.slot):
+            if held:
+                with contextlib.suppress(Exception):
+                    self.cache.delete(held)
 
 
 class _Revalidate:
@@ -859,6 +869,13 @@ def _single_flight(request, miss: _Miss, stale, seen_fresh: float | None):
         miss.lock = lock
         recent = seen_fresh is not None and time.monotonic() - seen_fresh < grace
         if stale is not None and recent and _opt("REVALIDATE_AFTER_RESPONSE"):
+            miss.slot = _rebuild_slot(cache, ttl)
+            if miss.slot is None:
+                # As many rebuilds after a response run as there are slots, so that a change
+                # that makes many answers stale at once does not take every worker away from
+                # the readers: this one is served as it is, a later request rebuilds it.
+                miss.release()
+                return _stale_response(request, stale)
             return _Revalidate(_stale_response(request, stale), miss)
         return miss
     taken = cache.get(lock)
@@ -880,6 +897,16 @@ def _single_flight(request, miss: _Miss, stale, seen_fresh: float | None):
         if cache.get(lock) is None:
             break
     return miss
+
+
+def _rebuild_slot(cache, ttl: int) -> str | None:
+    """One of REBUILD_SLOTS keys (shared through Redis; per process in local memory), or None
+    when all are taken. A slot expires with the lock if its process dies."""
+    for number in range(int(_opt("REBUILD_SLOTS"))):
+        slot = f"{SLOT_PREFIX}{number}"
+        if cache.add(slot, time.time(), timeout=ttl):
+            return slot
+    return None
 
 
 def _stale_response(request, entry) -> HttpResponse:
@@ -920,8 +947,7 @@ class CachedResponseMiddleware:
             except Exception:
                 logger.exception("GraphQL response rebuild after a stale answer failed")
             finally:
-                with contextlib.suppress(Exception):
-                    miss.cache.delete(miss.lock)
+                miss.release()
                 close()
 
         response.close = rebuild_then_close
@@ -945,9 +971,8 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
     try:
         return _build_and_store(request, build, looked_up)
     finally:
-        if looked_up and looked_up.lock:
-            with contextlib.suppress(Exception):
-                looked_up.cache.delete(looked_up.lock)
+        if looked_up:
+            looked_up.release()
 
 
 def _tags_of(request) -> frozenset[str]:

@@ -231,6 +231,10 @@ KIOSQUE_CACHE = {
     # fresh less than GRACE seconds ago) and rebuilds once it is sent: readers of a hot answer
     # never wait for its rebuild. Off: that request waits for the fresh answer.
     "REVALIDATE_AFTER_RESPONSE": env_bool("KIOSQUE_CACHE_REVALIDATE_AFTER_RESPONSE", True),
+    # At most this many of those rebuilds at once (across processes with Redis), so that a change
+    # making many answers stale does not take every worker away from readers; the others are
+    # served stale (within GRACE) and rebuilt by a later request.
+    "REBUILD_SLOTS": env_int("KIOSQUE_CACHE_REBUILD_SLOTS", 2),
     "COUNT_REBUILDS": env_bool("KIOSQUE_CACHE_COUNT_REBUILDS", False),
     # Each process keeps a copy of the answers it last found fresh, up to this many bytes: a
     # hit on one reads the clock alone (no entry transfer from Redis, no unpickling).
