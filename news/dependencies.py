@@ -64,7 +64,9 @@ def shown_tags(article, references: tuple[set, set, set]) -> set[str]:
             tags.add(f"image:{link.author.photo_id}")
     tags.update(f"topic:{link.topic_id}" for link in cached.get("article_topics", ()))
     tags.update(
-        page(link.target_page_id) for link in cached.get("related_links", ()) if link.target_page_id
+        page(link.target_page_id)
+        for link in cached.get("related_links", ())
+        if link.target_page_id
     )
     return tags
 

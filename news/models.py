@@ -536,6 +536,9 @@ class ArticleRender(models.Model):
     class Meta:
         verbose_name = "article render"
 
+    def __str__(self):
+        return f"render of page {self.page_id}"
+
 
 class RenderDependency(models.Model):
     """One tag (news.dependencies vocabulary) a stored render was built from: a change that
@@ -548,3 +551,6 @@ class RenderDependency(models.Model):
 
     class Meta:
         verbose_name = "render dependency"
+
+    def __str__(self):
+        return f"{self.tag} for page {self.render_id}"

@@ -296,8 +296,9 @@ def build(pks: Iterable[int], *, since: datetime | None = None) -> int:
     version = render_version()
     if since is not None:
         pks -= set(
-            ArticleRender.objects.filter(pk__in=pks, built_at__gt=since, version=version)
-            .values_list("pk", flat=True)
+            ArticleRender.objects.filter(
+                pk__in=pks, built_at__gt=since, version=version
+            ).values_list("pk", flat=True)
         )
     pks = sorted(pks)
     default_locale = _default_locale()
@@ -318,7 +319,11 @@ def build(pks: Iterable[int], *, since: datetime | None = None) -> int:
             ArticleRender.objects.filter(pk__in=chunk).delete()
             ArticleRender.objects.bulk_create([row for row, _tags in built])
             RenderDependency.objects.bulk_create(
-                [RenderDependency(render_id=row.page_id, tag=t) for row, tags in built for t in tags],
+                [
+                    RenderDependency(render_id=row.page_id, tag=t)
+                    for row, tags in built
+                    for t in tags
+                ],
                 batch_size=1000,
             )
         count += len(built)

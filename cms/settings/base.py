@@ -320,7 +320,9 @@ KIOSQUE = {
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
 # (untested here; needs the client package, see docs/search.md).
 if KIOSQUE["RENDERS"] not in {"on", "off"}:
-    raise ImproperlyConfigured(f"KIOSQUE_RENDERS must be 'on' or 'off', not {KIOSQUE['RENDERS']!r}")
+    raise ImproperlyConfigured(
+        f"KIOSQUE_RENDERS must be 'on' or 'off', not {KIOSQUE['RENDERS']!r}"
+    )
 if KIOSQUE["RENDITIONS"] not in {"inline", "worker"}:
     raise ImproperlyConfigured(
         f"KIOSQUE_RENDITIONS must be 'inline' or 'worker', not {KIOSQUE['RENDITIONS']!r}"
