@@ -35,6 +35,10 @@ CARD = (
 )
 
 
+# Small files: renditions are made for real, and the big ones took seconds per image.
+SMALL = {"width": 400, "height": 300}
+
+
 def article_query(pk) -> str:
     return f'{{ article(id: "{pk}") {{ {FULL} }} }}'
 
@@ -65,11 +69,11 @@ def build_world() -> dict:
     culture = make_section(home, "Culture", menu_order=2)
     foot = TopicFactory(name="Foot", slug="foot")
     alice = AuthorFactory(name="Alice", slug="alice")
-    photo = make_image_with_renditions("Portrait")
+    photo = make_image_with_renditions("Portrait", **SMALL)
     alice.photo = photo
     alice.save()
-    lead = make_image_with_renditions("Une")
-    inside = make_image_with_renditions("Dans le texte")
+    lead = make_image_with_renditions("Une", **SMALL)
+    inside = make_image_with_renditions("Dans le texte", **SMALL)
     target = make_article(culture, "Cible", slug="cible", published_at=dated(1))
     other = make_article(sport, "Autre", slug="autre", published_at=dated(2))
     body = [
