@@ -237,6 +237,11 @@ class ArticleLoader(context.RequestLoader):
             for article in found.values():
                 self.articles.setdefault(id(article), article)
 
+    def fetch_images(self) -> dict:
+        """Every image the registered articles may show, by id (None: missing), renditions
+        prefetched."""
+        return self._fetch_images()
+
     def _fetch_images(self) -> dict:
         """One query (plus renditions) for every image the registered articles may show:
         lead, social, body and, when authors are loaded, their photos."""

@@ -194,17 +194,19 @@ def _default_locale() -> str | None:
         return None
 
 
-def _valid_until(link_ids: set) -> datetime | None:
-    """The next moment a page linked from rich text goes live or expires (its URL changes)."""
+def _schedule_of(link_ids: set) -> dict[int, list[datetime]]:
+    """{page id: the future moments it goes live or expires} for pages linked from rich text
+    (their URLs change then), in one query."""
     if not link_ids:
-        return None
+        return {}
     now = timezone.now()
-    moments = []
-    for go_live, expire in Page.objects.filter(pk__in=link_ids).values_list(
-        "go_live_at", "expire_at"
-    ):
-        moments += [m for m in (go_live, expire) if m is not None and m > now]
-    return min(moments) if moments else None
+    moments: dict[int, list[datetime]] = {}
+    rows = Page.objects.filter(pk__in=link_ids).values_list("pk", "go_live_at", "expire_at")
+    for pk, go_live, expire in rows:
+        found = [m for m in (go_live, expire) if m is not None and m > now]
+        if found:
+            moments[pk] = found
+    return moments
 
 
 def _card(article: ArticlePage, info) -> dict:
@@ -227,14 +229,14 @@ def _card(article: ArticlePage, info) -> dict:
     }
 
 
-def _body(article: ArticlePage, info) -> list:
-    from news.selectors import body_children
-
+def _body(article: ArticlePage, info, loader) -> list:
     choosers = body.chooser_children()
     blocks = article.body.stream_block.child_blocks
     raw = [item for item in article.body.raw_data if item.get("type") in blocks]
+    # Page choosers are stored by id and checked when read: no targets to load here.
+    children = body.decoded_children(article.body, images=loader.images, pages={})
     stored = []
-    for item, child in zip(raw, body_children(article, info=info), strict=True):
+    for item, child in zip(raw, children, strict=True):
         kinds = choosers.get(child.block.name)
         if not kinds or not isinstance(child.value, StructValue):
             stored.append(None)
@@ -247,7 +249,6 @@ def _body(article: ArticlePage, info) -> list:
             elif kind == "image":
                 entry[name] = StoredImage.data_of(value) if value is not None else None
             else:
-                # The chosen id: whether that page is public is checked when it is read.
                 raw_value = item.get("value")
                 entry[name] = body.as_int(
                     raw_value.get(name) if isinstance(raw_value, dict) else None
@@ -262,7 +263,13 @@ def _build_group(articles: list[ArticlePage], locale: str | None, version: str) 
     root_path = loader.edition_root()[0]
     if root_path is None:
         return []
-    loader.register(articles, ("authors", "topics", "images", "body"))
+    loader.register(articles, ("authors", "topics", "images"))
+    link_ids = set()
+    for article in articles:
+        link_ids |= loader.references(article)[2]
+    loader.load_link_urls(link_ids)
+    loader.fetch_images()
+    schedule = _schedule_of(link_ids)
     built = []
     now = timezone.now()
     for article in articles:
@@ -273,17 +280,24 @@ def _build_group(articles: list[ArticlePage], locale: str | None, version: str) 
             # Linked pages' URLs and visibility follow sections, sites and restrictions.
             tags.add(STRUCTURE)
         card["tags"] = sorted(tags)
+        moments = [m for pk in references[2] for m in schedule.get(pk, ())]
         row = ArticleRender(
             page_id=article.pk,
             version=version,
             root_path=root_path,
             card=json.dumps(card, separators=(",", ":")),
-            body=json.dumps(_body(article, info), separators=(",", ":")),
-            valid_until=_valid_until(references[2]),
+            body=json.dumps(_body(article, info, loader), separators=(",", ":")),
+            valid_until=min(moments) if moments else None,
             built_at=now,
         )
         built.append((row, tags))
     return built
+
+
+def _drop(pks) -> None:
+    # Dependencies first, then the rows by id only (a plain delete would read every body).
+    RenderDependency.objects.filter(render_id__in=pks).delete()
+    ArticleRender.objects.filter(pk__in=pks).only("pk").delete()
 
 
 def build(pks: Iterable[int], *, since: datetime | None = None) -> int:
@@ -316,7 +330,7 @@ def build(pks: Iterable[int], *, since: datetime | None = None) -> int:
             built = []
             for locale, group in by_locale.items():
                 built += _build_group(group, locale, version)
-            ArticleRender.objects.filter(pk__in=chunk).delete()
+            _drop(chunk)
             ArticleRender.objects.bulk_create([row for row, _tags in built])
             RenderDependency.objects.bulk_create(
                 [
@@ -352,7 +366,7 @@ def on_change(tags: frozenset) -> None:
     pks = affected(tags)
     if not pks:
         return
-    ArticleRender.objects.filter(pk__in=pks).delete()
+    _drop(pks)
     if len(pks) > INLINE_LIMIT:
         logger.warning(
             "%d article renders are stale; run `manage.py rebuild_renders --missing`.", len(pks)
@@ -371,7 +385,7 @@ def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 def _child_row_written(sender, instance, raw=False, **kwargs):
     # Only this article's render holds its authors and topics: no dependents to look up.
     if not raw and enabled() and instance.page_id:
-        ArticleRender.objects.filter(pk=instance.page_id).delete()
+        _drop([instance.page_id])
         transaction.on_commit(
             partial(build, [instance.page_id], since=timezone.now()), robust=True
         )
