@@ -295,8 +295,7 @@ def _build_group(articles: list[ArticlePage], locale: str | None, version: str) 
 
 
 def _drop(pks) -> None:
-    # Dependencies first, then the rows by id only (a plain delete would read every body).
-    RenderDependency.objects.filter(render_id__in=pks).delete()
+    # By id only: a plain delete would read every stored body first.
     ArticleRender.objects.filter(pk__in=pks).only("pk").delete()
 
 
@@ -361,12 +360,13 @@ def affected(tags: Iterable[str]) -> set[int]:
 def on_change(tags: frozenset) -> None:
     """Called for every invalidation (cms.graphql.dependencies.register_change_listener): drop
     the stale renders now, in the change's transaction; rebuild them once it commits."""
-    if not enabled():
-        return
+    # Dropped even when renders are off, so turning them back on never serves a stale one.
     pks = affected(tags)
     if not pks:
         return
     _drop(pks)
+    if not enabled():
+        return
     if len(pks) > INLINE_LIMIT:
         logger.warning(
             "%d article renders are stale; run `manage.py rebuild_renders --missing`.", len(pks)
@@ -382,30 +382,18 @@ def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
         on_change(frozenset({page(instance.pk)}))
 
 
-def _child_row_written(sender, instance, raw=False, **kwargs):
-    # Only this article's render holds its authors and topics: no dependents to look up.
-    if not raw and enabled() and instance.page_id:
-        _drop([instance.page_id])
-        transaction.on_commit(
-            partial(build, [instance.page_id], since=timezone.now()), robust=True
-        )
-
-
 def _bulk_created(sender, ids=(), **kwargs):
     on_change(frozenset(page(pk) for pk in ids))
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_save
 
-    from news.models import ArticleAuthor, ArticleTopic
     from news.signals import articles_bulk_created
 
     cache_dependencies.register_change_listener(on_change)
+    # Page.save is atomic and commits the authors and topics rows with the page: the rebuild,
+    # after the commit, reads them all. Rows written on their own through the ORM (not through
+    # a page save, set_topics or topics.set) are not seen, as by the response cache.
     post_save.connect(_article_saved, sender=ArticlePage, dispatch_uid="kiosque-render-saved")
-    for model in (ArticleAuthor, ArticleTopic):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                _child_row_written, sender=model, dispatch_uid=f"kiosque-render-{model.__name__}"
-            )
     articles_bulk_created.connect(_bulk_created, dispatch_uid="kiosque-render-bulk")

@@ -101,7 +101,10 @@ def world(db, django_capture_on_commit_callbacks):
         world = build_world()
         TopicFactory(name="Cinéma", slug="cinema")
         AuthorFactory(name="Bob", slug="bob")
-        world["image_list"] = [*world["images"].values(), make_image_with_renditions("Autre", **SMALL)]
+        world["image_list"] = [
+            *world["images"].values(),
+            make_image_with_renditions("Autre", **SMALL),
+        ]
     return world
 
 
