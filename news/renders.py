@@ -382,8 +382,23 @@ def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
         on_change(frozenset({page(instance.pk)}))
 
 
+def pages_changed(pks: Iterable[int]) -> None:
+    """For bulk writers that skip the page signals: these pages changed."""
+    on_change(frozenset(page(pk) for pk in pks))
+
+
 def _bulk_created(sender, ids=(), **kwargs):
-    on_change(frozenset(page(pk) for pk in ids))
+    pages_changed(ids)
+
+
+_SAVED_UID = "kiosque-render-saved"
+
+
+def disconnect() -> None:
+    """Hold back the page-by-page rebuild (a bulk writer announces its pages in batches)."""
+    from django.db.models.signals import post_save
+
+    post_save.disconnect(sender=ArticlePage, dispatch_uid=_SAVED_UID)
 
 
 def connect() -> None:
@@ -395,5 +410,5 @@ def connect() -> None:
     # Page.save is atomic and commits the authors and topics rows with the page: the rebuild,
     # after the commit, reads them all. Rows written on their own through the ORM (not through
     # a page save, set_topics or topics.set) are not seen, as by the response cache.
-    post_save.connect(_article_saved, sender=ArticlePage, dispatch_uid="kiosque-render-saved")
+    post_save.connect(_article_saved, sender=ArticlePage, dispatch_uid=_SAVED_UID)
     articles_bulk_created.connect(_bulk_created, dispatch_uid="kiosque-render-bulk")
