@@ -89,6 +89,11 @@ def main():
     env.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="bench.settings_kiosque",
                PYTHONPATH=str(ROOT), MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
                KIOSQUE_CACHE_ENABLED="false")  # fmt: skip
+    if args.database_url.startswith("postgres"):
+        sys.path.insert(0, str(ROOT))
+        from bench.run import ensure_postgres_database
+
+        ensure_postgres_database(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
     have = count(env)
     if have > args.articles:
