@@ -164,15 +164,23 @@ def readable(row: ArticleRender | None, *, root_path: str | None, version: str) 
 # --- Building --------------------------------------------------------------------------------
 
 
+class _BuildRequest(HttpRequest):
+    """An anonymous request to the default site, built outside any HTTP exchange: its host is
+    the site's, whatever ALLOWED_HOSTS lists (no client sent it)."""
+
+    def __init__(self, site: Site | None):
+        super().__init__()
+        self._host = f"{site.hostname}:{site.port}" if site is not None else "localhost"
+
+    def get_host(self):
+        return self._host
+
+
 def _build_loader(locale: str | None):
     """A loader for the default site's `locale` edition, as an anonymous request there has."""
     from news.loading import ArticleLoader
 
-    request = HttpRequest()
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        request.META["SERVER_NAME"] = site.hostname
-        request.META["SERVER_PORT"] = str(site.port)
+    request = _BuildRequest(Site.objects.filter(is_default_site=True).first())
     loader = ArticleLoader.for_info(_Info(request))
     loader.edition = locale
     return loader
