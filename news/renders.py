@@ -26,7 +26,6 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -170,7 +169,9 @@ class _BuildRequest(HttpRequest):
 
     def __init__(self, site: Site | None):
         super().__init__()
-        self._host = f"{site.hostname}:{site.port}" if site is not None else "localhost"
+        hostname, port = (site.hostname, site.port) if site is not None else ("localhost", 80)
+        self.META["SERVER_NAME"], self.META["SERVER_PORT"] = hostname, str(port)
+        self._host = f"{hostname}:{port}"
 
     def get_host(self):
         return self._host
@@ -380,7 +381,16 @@ def on_change(tags: frozenset) -> None:
             "%d article renders are stale; run `manage.py rebuild_renders --missing`.", len(pks)
         )
         return
-    transaction.on_commit(partial(build, pks, since=timezone.now()), robust=True)
+    _after_commit(pks)
+
+
+def _after_commit(pks: set[int]) -> None:
+    since = timezone.now()
+
+    def rebuild():
+        build(pks, since=since)
+
+    transaction.on_commit(rebuild, robust=True)
 
 
 def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
