@@ -226,3 +226,12 @@ def test_a_response_cached_from_a_render_is_dropped_by_its_tags(client, world, c
         author.name = "Alice Martin"
         author.save()
     assert client.get(url).json()["data"]["article"]["authors"][0]["name"] == "Alice Martin"
+
+
+def test_a_build_needs_no_allowed_host_for_the_site(client, world, settings):
+    """Renders are built after a commit, outside any request: the site's host is not checked."""
+    ArticleRender.objects.all().delete()
+    settings.ALLOWED_HOSTS = ["api.autre.example"]
+    assert renders.build([world["main"].pk]) == 1
+    settings.ALLOWED_HOSTS = ["*"]
+    same_as_fresh(client, world["main"].pk)
