@@ -352,6 +352,28 @@ def build(pks: Iterable[int], *, since: datetime | None = None) -> int:
     return count
 
 
+def pending():
+    """Live articles whose render is missing, of another version or past its `valid_until`
+    (a linked page went live or expired since it was built): read afresh until rebuilt."""
+    from django.db.models import Q
+
+    current = ArticleRender.objects.filter(version=render_version()).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+    )
+    return ArticlePage.objects.live().exclude(pk__in=current.values("pk"))
+
+
+def catch_up(limit: int = CHUNK) -> int:
+    """Build up to `limit` pending renders, oldest articles last (the run_worker pass): what a
+    change too large to rebuild inline, or a schedule, left to be read afresh."""
+    if not enabled():
+        return 0
+    ids = list(
+        pending().order_by("-first_published_at", "-pk").values_list("pk", flat=True)[:limit]
+    )
+    return build(ids) if ids else 0
+
+
 # --- Invalidation ----------------------------------------------------------------------------
 
 

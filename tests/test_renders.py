@@ -1,9 +1,11 @@
 """Stored renders (news.renders): every change that alters an article's output is followed by
 a read that reflects it, and the stored answer equals the one computed afresh."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -235,3 +237,32 @@ def test_a_build_needs_no_allowed_host_for_the_site(client, world, settings):
     assert renders.build([world["main"].pk]) == 1
     settings.ALLOWED_HOSTS = ["*"]
     same_as_fresh(client, world["main"].pk)
+
+
+def test_the_worker_rebuilds_renders_left_missing_by_a_large_change(client, world, settings):
+    # A change over INLINE_LIMIT renders drops them and leaves them to be read afresh.
+    main = world["main"].pk
+    ArticleRender.objects.filter(pk=main).delete()
+    assert main in set(renders.pending().values_list("pk", flat=True))
+    call_command("run_worker", once=True, schedule_every=0, stdout=io.StringIO())
+    assert ArticleRender.objects.filter(pk=main, version=renders.render_version()).exists()
+    assert main not in set(renders.pending().values_list("pk", flat=True))
+    same_as_fresh(client, main)
+
+
+def test_the_worker_rebuilds_a_render_past_its_valid_until(client, world, committed, monkeypatch):
+    expiry = timezone.now() + timedelta(hours=1)
+    with committed():
+        target = ArticlePage.objects.get(pk=world["target"].pk)
+        target.expire_at = expiry
+        target.save_revision().publish()
+    main = world["main"].pk
+    later = expiry + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert main in set(renders.pending().values_list("pk", flat=True))
+    # The target has expired: the worker's scheduled pass unpublishes it, and the catch-up
+    # rebuilds the render without the link and with no valid_until left.
+    call_command("run_worker", once=True, schedule_every=0, stdout=io.StringIO())
+    render = ArticleRender.objects.get(pk=main)
+    assert render.built_at == later and render.valid_until is None
+    assert "/cible/" not in html_of(same_as_fresh(client, main))

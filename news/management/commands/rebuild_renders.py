@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--missing", action="store_true",
-            help="only live articles without a render of the current version",
+            help="only live articles without a current render (missing, older, past valid_until)",
         )  # fmt: skip
         parser.add_argument("--chunk", type=int, default=renders.CHUNK)
 
@@ -31,10 +31,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         # Renders of pages no longer live are never read: drop them.
         dropped, _ = ArticleRender.objects.exclude(page__live=True).delete()
-        articles = ArticlePage.objects.live()
-        if missing:
-            current = ArticleRender.objects.filter(version=renders.render_version())
-            articles = articles.exclude(pk__in=current.values("pk"))
+        articles = renders.pending() if missing else ArticlePage.objects.live()
         total = articles.count()
         done = built = 0
         last = 0
