@@ -56,7 +56,7 @@ def parse_args():
     )  # fmt: skip
     parser.add_argument(
         "--write-section", default=None,
-        help="replace the bench-matrix section of this markdown file with the report",
+        help="replace the bench-<section> part of this markdown file with the report",
     )  # fmt: skip
     parser.add_argument(
         "--tail", action="store_true",
@@ -65,6 +65,7 @@ def parse_args():
         "bench-tail section",
     )  # fmt: skip
     parser.add_argument("--rounds", type=int, default=2, help="--tail: rounds per case")
+    parser.add_argument("--section", default="matrix", help="its marker name (bench-NAME)")
     args = parser.parse_args()
     if args.tail and not args.redis_url:
         parser.error("--tail needs a --redis-url")
@@ -119,6 +120,8 @@ def prepare_data(args, env) -> str:
         raise SystemExit(f"The database already has {count} articles; use another one.")
     if count < args.articles:
         manage(env, "create_random_data", "--articles", str(args.articles - count), "--seed", "7")
+    # Stored renders (news.renders) for articles written before they existed; a no-op otherwise.
+    manage(env, "rebuild_renders", "--missing", capture=True)
     out = manage(env, "shell", "-c", script, capture=True).stdout.splitlines()[-1].split()
     return out[1]
 
@@ -145,6 +148,7 @@ def gunicorn_settings(env: dict) -> dict:
         os.environ.update(saved)
     return {
         "max_requests": conf["max_requests"],
+        "max_requests_jitter": conf["max_requests_jitter"],
         "gc_freeze": bool(int(env.get("GUNICORN_GC_FREEZE", "1") or "1")),
     }
 
@@ -169,10 +173,12 @@ class Server:
         self.env = {**env, "DJANGO_SETTINGS_MODULE": settings, **(extra or {})}
 
     def __enter__(self):
+        conf = gunicorn_settings(self.env)
         self.proc = subprocess.Popen(
             [GUNICORN, "cms.wsgi:application", "--workers", "2", "--worker-class", "sync",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-             "--max-requests", str(gunicorn_settings(self.env)["max_requests"])],
+             "--max-requests", str(conf["max_requests"]),
+             "--max-requests-jitter", str(conf["max_requests_jitter"])],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 180  # a loaded machine starts Django slowly
@@ -288,7 +294,7 @@ def main():
     if args.write:
         Path(args.write).write_text(report, encoding="utf-8")
     if args.write_section:
-        write_section(Path(args.write_section), report, "bench-tail" if args.tail else None)
+        write_section(Path(args.write_section), report, "tail" if args.tail else args.section)
 
 
 MATRIX_START = "<!-- bench-matrix:start (written by bench/run.py --matrix; do not edit) -->"
@@ -297,11 +303,13 @@ TAIL_START = "<!-- bench-tail:start (written by bench/run.py --tail; do not edit
 TAIL_END = "<!-- bench-tail:end -->"
 
 
-def write_section(path: Path, report: str, section: str | None = None) -> None:
-    start, end = (TAIL_START, TAIL_END) if section == "bench-tail" else (MATRIX_START, MATRIX_END)
+def write_section(path: Path, report: str, name: str = "matrix") -> None:
+    option = {"matrix": "matrix", "tail": "tail"}.get(name, f"section {name}")
+    start = f"<!-- bench-{name}:start (written by bench/run.py --{option}; do not edit) -->"
+    end = f"<!-- bench-{name}:end -->"
     text = path.read_text(encoding="utf-8")
     if start not in text or end not in text:
-        raise SystemExit(f"{path} has no section markers:\n{start}\n{end}")
+        raise SystemExit(f"{path} has no bench-{name} markers:\n{start}\n{end}")
     head, rest = text.split(start, 1)
     tail = rest.split(end, 1)[1]
     path.write_text(f"{head}{start}\n\n{report}\n{end}{tail}", encoding="utf-8")

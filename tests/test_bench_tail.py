@@ -44,7 +44,7 @@ def test_each_backend_is_held_to_its_own_target():
 def test_the_tail_report_replaces_only_its_own_section(tmp_path):
     doc = tmp_path / "bench.md"
     doc.write_text(f"{MATRIX_START}\nmatrix\n{MATRIX_END}\n{TAIL_START}\nold\n{TAIL_END}\nend\n")
-    write_section(doc, "tail figures", "bench-tail")
+    write_section(doc, "tail figures", "tail")
     text = doc.read_text()
     assert "matrix" in text and "tail figures" in text and "old" not in text
 
