@@ -19,7 +19,12 @@ def admin_count_cap() -> int:
 
 def bounded_count(queryset, cap: int) -> int:
     """Rows of `queryset`, counted up to `cap + 1` (more than `cap` means "at least that")."""
-    return queryset.order_by()[: cap + 1].count()
+    queryset = queryset.order_by()
+    if hasattr(queryset, "query") and not queryset.query.combinator:
+        # Only the key: a sliced count selects what the listing selects, and the reports'
+        # per-row subqueries (last publisher, schedule) would run for every counted row.
+        queryset = queryset.values("pk")
+    return queryset[: cap + 1].count()
 
 
 class BoundedCountPaginator(WagtailPaginator):

@@ -99,3 +99,31 @@ def test_bounded_paginator_is_exact_below_the_cap(small_cap):
     everything = BoundedCountPaginator(Page.objects.order_by("pk"), 1)
     assert (everything.count, everything.count_is_exact) == (CAP, False)
     assert everything.items_count_label.startswith(f"{CAP}+")
+
+
+def _report_counts(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_aging_pages_report_counts_page_keys_up_to_the_cap(chief, small_cap, tramway_articles):
+    response, counts = _report_counts(chief, "/admin/reports/aging-pages/")
+    (count,) = [sql for sql in counts if "last_published_at" in sql]
+    assert f"LIMIT {CAP + 1}" in count, count
+    # Only the key is counted: not the listing's per-page subqueries (publisher, schedule).
+    assert "wagtailcore_pagelogentry" not in count and "wagtailcore_revision" not in count
+    html = response.content.decode()
+    assert "épisode 0" in html and f"{CAP}+" in html
+
+
+@pytest.mark.django_db
+def test_site_history_report_counts_log_entries_up_to_the_cap(chief, small_cap, tramway_articles):
+    response, counts = _report_counts(chief, "/admin/reports/site-history/")
+    (count,) = [sql for sql in counts if "wagtailcore_pagelogentry" in sql]
+    assert f"LIMIT {CAP + 1}" in count, count
+    assert f"{CAP}+" in response.content.decode()
+    results = chief.get("/admin/reports/site-history/results/")
+    assert results.status_code == 200 and "épisode" in results.content.decode()
