@@ -10,7 +10,7 @@ listing, its columns and its export stay Wagtail's.
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.redirects.views import IndexView
 
-from cms.admin_paging import BoundedCountPaginator
+from cms.admin_paging import BoundedSearchPaginator
 
 
 def redirects_matching(query: str):
@@ -24,7 +24,7 @@ def redirects_matching(query: str):
 
 class RedirectIndexView(IndexView):
     # A common word matches a share of every redirect: count the first cap's worth only.
-    paginator_class = BoundedCountPaginator
+    paginator_class = BoundedSearchPaginator
 
     def search_queryset(self, queryset):
         if not self.is_searching:

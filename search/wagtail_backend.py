@@ -6,8 +6,9 @@ included) and rescanned on each write; this backend matches admin searches with 
 filters on the model's text columns instead (indexed with pg_trgm on PostgreSQL, see
 search/migrations), and indexes nothing. docs/search.md says why.
 
-Counts and facets stop at `KIOSQUE["ADMIN_COUNT_CAP"]` matches: a common word matches a share
-of the whole archive, and counting every match (three times per page search) grew with it.
+Counts and facets stop at `KIOSQUE["ADMIN_SEARCH_COUNT_CAP"]` matches (cms/admin_paging.py): a
+common word matches a share of the whole archive, and counting every match (three times per page
+search) grew with it.
 """
 
 from collections import OrderedDict
@@ -22,7 +23,7 @@ from wagtail.search.backends.database.fallback import (
     DatabaseSearchResults,
 )
 
-from cms.admin_paging import admin_count_cap
+from cms.admin_paging import admin_search_count_cap
 
 
 class AdminSearchQueryCompiler(DatabaseSearchQueryCompiler):
@@ -60,14 +61,14 @@ class AdminSearchResults(DatabaseSearchResults):
     def _bounded(self):
         """The matches in no order, at most the cap plus one (the one that says there are
         more): any rows will do for a count, so the database stops after that many."""
-        cap = admin_count_cap() + 1
+        cap = admin_search_count_cap() + 1
         stop = self.start + cap if self.stop is None else min(self.stop, self.start + cap)
         return self._matches().order_by()[self.start : stop]
 
     def _do_count(self):
         # At most the cap: listings then offer the cap's worth of pages (refine the search
         # to reach the rest), and the count query stops after that many rows.
-        return min(self._bounded().values("pk").count(), admin_count_cap())
+        return min(self._bounded().values("pk").count(), admin_search_count_cap())
 
     def facet(self, field_name):
         if self.query_compiler._get_filterable_field(field_name) is None:

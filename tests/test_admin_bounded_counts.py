@@ -16,7 +16,7 @@ CAP = 3
 
 @pytest.fixture
 def small_cap(settings):
-    settings.KIOSQUE = {**settings.KIOSQUE, "ADMIN_COUNT_CAP": CAP}
+    settings.KIOSQUE = {**settings.KIOSQUE, "ADMIN_COUNT_CAP": CAP, "ADMIN_SEARCH_COUNT_CAP": CAP}
 
 
 @pytest.fixture
@@ -134,3 +134,17 @@ def test_site_history_report_counts_log_entries_up_to_the_cap(chief, small_cap, 
     assert f"{CAP}+" in response.content.decode()
     results = chief.get("/admin/reports/site-history/results/")
     assert results.status_code == 200 and "épisode" in results.content.decode()
+
+
+@pytest.mark.django_db
+def test_searches_have_their_own_smaller_cap(settings):
+    from cms.admin_paging import BoundedSearchPaginator
+
+    settings.KIOSQUE = {**settings.KIOSQUE, "ADMIN_COUNT_CAP": 5, "ADMIN_SEARCH_COUNT_CAP": 2}
+    section = make_section(make_site())
+    for i in range(4):
+        make_article(section, f"Brève {i}", slug=f"breve-{i}")
+    pages = Page.objects.filter(title__startswith="Brève")
+    assert BoundedCountPaginator(pages, 1).count == 4
+    assert BoundedSearchPaginator(pages, 1).count == 2
+    assert Page.objects.autocomplete("Brève").count() == 2
