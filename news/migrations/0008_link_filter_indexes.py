@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
     # CREATE INDEX CONCURRENTLY cannot run inside a transaction.
     atomic = False
 
-    dependencies = [("news", "0006_ordered_article_topics")]
+    dependencies = [("news", "0007_article_renders")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
