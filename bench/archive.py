@@ -10,7 +10,8 @@ reused by later runs (migrated each time). `python bench/archive.py --build` onl
 (the 100,000 one takes a while on a busy machine), so a later run only measures. Every
 path runs in-process through Django's test client, response cache off, 1 warm-up then
 BENCH_ARCHIVE_RUNS timed runs (median reported), all sizes in one run so ratios compare like
-with like on this shared machine. Writes docs/benchmarks-archive.md.
+with like on this shared machine, BENCH_ARCHIVE_ROUNDS rounds (default 3) over the sizes in
+alternating order. Writes docs/benchmarks-archive.md.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ REPORT = ROOT / "docs" / "benchmarks-archive.md"
 PG = os.environ.get("BENCH_ARCHIVE_PG", "postgres://postgres@127.0.0.1:5432")
 DB_PREFIX = os.environ.get("BENCH_ARCHIVE_DB", "kiosque_bench_archive")
 RUNS = int(os.environ.get("BENCH_ARCHIVE_RUNS", "7"))
+ROUNDS = int(os.environ.get("BENCH_ARCHIVE_ROUNDS", "3"))
 TARGET_RATIO = 1.5
 TARGET_MS = 300.0
 
@@ -88,26 +90,43 @@ def _create_pg_database(url: str) -> None:
 
 
 def main(build_only: bool = False) -> None:
-    results = []
-    for engine, url, n in sizes():
+    targets = sizes()
+    for engine, url, n in targets:
         if engine == "PostgreSQL":
             _create_pg_database(url)
         print(f"{engine} {n:,}: preparing", flush=True)
         subprocess.run([sys.executable, __file__, "--prepare", str(n)], env=_env(url), check=True)
-        if build_only:
-            continue
-        print(f"{engine} {n:,}: measuring", flush=True)
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure"],
-            env=_env(url),
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        measured = json.loads(out.strip().splitlines()[-1])
-        results.append((engine, n, measured["timings"], measured["notes"]))
     if build_only:
         return
+    # Sizes are measured one after the other; other jobs on the machine come and go. Several
+    # rounds, in alternating order, keep a busy spell from landing on one size only: each
+    # path's figure is the median of its per-round medians.
+    rounds: dict[tuple[str, int], list] = {}
+    for round_number in range(ROUNDS):
+        order = targets if round_number % 2 == 0 else targets[::-1]
+        for engine, url, n in order:
+            print(f"{engine} {n:,}: measuring (round {round_number + 1}/{ROUNDS})", flush=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure"],
+                env=_env(url),
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            rounds.setdefault((engine, n), []).append(json.loads(out.strip().splitlines()[-1]))
+    results = []
+    for engine, _url, n in targets:
+        measured = rounds[(engine, n)]
+        timings = {
+            path: (
+                None
+                if any(m["timings"][path] is None for m in measured)
+                else statistics.median(m["timings"][path] for m in measured)
+            )
+            for path in measured[0]["timings"]
+        }
+        notes = [note for m in measured for note in m["notes"]]
+        results.append((engine, n, timings, notes))
     write_report(results)
     print(f"Wrote {REPORT.relative_to(ROOT)}")
 
@@ -124,7 +143,8 @@ def write_report(results) -> None:
         f"Written by `make bench-archive` (bench/archive.py) on "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; do not edit by hand. In-process (Django's "
         f"test client), response cache off, median of {RUNS} runs after one warm-up, all sizes "
-        "in one run on a shared 2-core machine. Target: at most "
+        f"in one run on a shared 2-core machine, {ROUNDS} rounds over the sizes in alternating "
+        "order (each figure: the median of its per-round medians). Target: at most "
         f"{TARGET_RATIO}x the smallest size and under {TARGET_MS:.0f} ms at the largest. "
         f"Load average when written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
         "(other jobs share the machine: compare the ratios, not the absolute times, "

@@ -10,6 +10,8 @@ from cms.health import healthz, readyz
 urlpatterns = [
     # The topic picker's search and create endpoints (admin users, topics only; no public ones).
     path("admin/autocomplete/", include("news.autocomplete")),
+    # Two of Wagtail's reports with bounded counts (cms/admin_reports.py), ahead of its own.
+    path("admin/reports/", include("cms.admin_reports")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),

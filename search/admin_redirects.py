@@ -10,6 +10,8 @@ listing, its columns and its export stay Wagtail's.
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.redirects.views import IndexView
 
+from cms.admin_paging import BoundedSearchPaginator
+
 
 def redirects_matching(query: str):
     """Ids of redirects whose source, outside target or target page's path contains `query`
@@ -21,6 +23,9 @@ def redirects_matching(query: str):
 
 
 class RedirectIndexView(IndexView):
+    # A common word matches a share of every redirect: count the first cap's worth only.
+    paginator_class = BoundedSearchPaginator
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset

@@ -312,6 +312,10 @@ KIOSQUE = {
     "DEFAULT_PAGE_SIZE": 20,
     # `totalCount` of article listings counts up to this many (docs/performance.md).
     "TOTAL_COUNT_CAP": env_int("KIOSQUE_TOTAL_COUNT_CAP", 1000),
+    # Admin searches and reports count up to this many rows (cms/admin_paging.py).
+    "ADMIN_COUNT_CAP": env_int("KIOSQUE_ADMIN_COUNT_CAP", 1000),
+    # ... and admin searches (pages, page chooser, redirects) up to this many matches.
+    "ADMIN_SEARCH_COUNT_CAP": env_int("KIOSQUE_ADMIN_SEARCH_COUNT_CAP", 100),
     # Widths a client may ask for in `srcSet(sizes:)`.
     "IMAGE_WIDTHS": [320, 480, 640, 800, 960, 1280, 1600],
     # Who makes those renditions (docs/api.md, "Images"): "inline" after the commit of an image
