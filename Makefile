@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
-	bench-before-after bench-archive bench-sync bench-peak bench-tail fuzz loadtest faults bench-suite clean
+	bench-before-after bench-archive bench-renders bench-sync bench-peak bench-tail fuzz loadtest \
+	faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
