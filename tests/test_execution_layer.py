@@ -120,3 +120,41 @@ def test_the_change_feed_is_priced_by_its_page_size():
     assert large > 9 * small
     listing = cost("{ articles(first: 100) { edges { node { title topics { name } } } } }")
     assert large >= listing
+
+
+APP_SYNC = """query AppSync($since: String, $first: Int) {
+  changes(since: $since, first: $first) {
+    entries { id contentType kind updatedAt node { ...on ArticlePage { ...Stored } } }
+    nextCursor hasMore
+  }
+}
+fragment Stored on ArticlePage {
+  id title standfirst url publishedAt updatedAt readingTime
+  section { title slug } authors { name slug role } topics { name slug kind }
+  leadImage { url width height alt caption credit srcSet(sizes: [480, 960]) }
+  body { blockType ... on ParagraphBlock { html } ... on HeadingBlock { text level } }
+}"""
+
+
+def test_the_feed_serves_pages_of_250_full_articles_within_every_limit(gql, newsroom):
+    page = gql.data(APP_SYNC, {"first": 250})["changes"]
+    assert {e["id"] for e in page["entries"]} >= {str(newsroom["article"].pk)}
+    # A variable without default is priced at the feed's largest page, and fits the budget.
+    assert cost(APP_SYNC) == cost(APP_SYNC.replace("$first: Int", "$first: Int = 250"))
+    assert cost(APP_SYNC) > cost(APP_SYNC.replace("$first: Int", "$first: Int = 100"))
+
+
+def test_a_bigger_feed_page_is_refused_with_a_clear_error(gql, newsroom):
+    payload = gql.query(APP_SYNC, {"first": 251})
+    assert payload["errors"][0]["extensions"]["code"] == "BAD_ARGUMENT"
+    assert "between 1 and 250" in payload["errors"][0]["message"]
+
+
+def test_the_feed_page_size_is_a_setting_the_cost_model_follows(gql, newsroom, settings):
+    settings.KIOSQUE = {**settings.KIOSQUE, "MAX_FEED_PAGE_SIZE": 1000}
+    # 1,000 full articles exceed the cost budget: refused before anything runs.
+    payload = gql.query(APP_SYNC, {"first": 1000})
+    assert [e["extensions"]["code"] for e in payload["errors"]] == ["QUERY_COST_EXCEEDED"]
+    # The article listing keeps its own maximum.
+    listing = gql.query("{ articles(first: 101) { edges { cursor } } }")
+    assert listing["errors"][0]["extensions"]["code"] == "BAD_ARGUMENT"

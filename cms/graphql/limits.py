@@ -83,6 +83,22 @@ def max_page_size() -> int:
     return int(settings.KIOSQUE.get("MAX_PAGE_SIZE", 100))
 
 
+# "Type.field" -> the largest `first` that field accepts when it is not MAX_PAGE_SIZE (apps
+# register theirs: the cost of a page is priced at what the resolver really accepts).
+_page_sizes: dict[str, object] = {}
+
+
+def register_page_size(type_name: str, field_name: str, maximum) -> None:
+    """`maximum()` is the largest size `type_name.field_name` serves (read per document, as
+    settings may change)."""
+    _page_sizes[f"{type_name}.{field_name}"] = maximum
+
+
+def page_sizes() -> dict[str, int]:
+    """Every page size the cost model prices with, as they are now."""
+    return {"": max_page_size(), **{key: int(get()) for key, get in _page_sizes.items()}}
+
+
 # One alternative per GraphQL token kind. Unterminated strings run to the end of the line or
 # document so that every alternative matches in linear time, whatever the input.
 _TOKEN = re.compile(
@@ -274,7 +290,7 @@ class _Measure:
         if node.selection_set is None:
             return out
         field_type = field_def.type if field_def is not None else None
-        size = self._size_argument(node, field_def)
+        size = self._size_argument(node, field_def, self._max_size(parent_type, name))
         child_type = get_named_type(field_type) if field_type is not None else None
         sub = self.selection_set(node.selection_set, child_type, introspection)
         out.invalid |= sub.invalid
@@ -308,7 +324,13 @@ class _Measure:
         fields = getattr(parent_type, "fields", None)
         return fields.get(name) if fields else None
 
-    def _size_argument(self, node: FieldNode, field_def) -> int | None:
+    def _max_size(self, parent_type, name: str) -> int:
+        if not _page_sizes or parent_type is None:
+            return self.max_size
+        found = _page_sizes.get(f"{parent_type.name}.{name}")
+        return int(found()) if found is not None else self.max_size
+
+    def _size_argument(self, node: FieldNode, field_def, max_size: int) -> int | None:
         arg_names = set(field_def.args) if field_def is not None else set()
         given = {arg.name.value: arg.value for arg in node.arguments or ()}
         for arg_name in SIZE_ARGUMENTS:
@@ -318,20 +340,20 @@ class _Measure:
             if isinstance(value, VariableNode):
                 value = self.variable_defaults.get(value.name.value)
                 if value is None:
-                    return self.max_size
+                    return max_size
             if isinstance(value, IntValueNode):
-                return self._clamp(int(value.value))
+                return self._clamp(int(value.value), max_size)
             if value is None and field_def is not None and arg_name in field_def.args:
                 default = field_def.args[arg_name].default_value
                 if isinstance(default, int) and not isinstance(default, bool):
-                    return self._clamp(default)
+                    return self._clamp(default, max_size)
             # A variable without default, or a value the resolver will refuse: assume the
             # largest size the API serves.
-            return self.max_size
+            return max_size
         return None
 
-    def _clamp(self, value: int) -> int:
-        return min(max(value, 1), self.max_size)
+    def _clamp(self, value: int, max_size: int) -> int:
+        return min(max(value, 1), max_size)
 
     def operation(self, operation: OperationDefinitionNode, too_complex: bool) -> Measurement:
         self.variable_defaults = {
