@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
-	bench-before-after bench-archive bench-sync bench-peak fuzz loadtest faults bench-suite clean
+	bench-before-after bench-execution bench-archive bench-sync bench-peak fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -77,6 +77,12 @@ bench-matrix: install
 BEFORE ?= main
 bench-before-after: install
 	$(BIN)/python bench/before_after.py --before $(BEFORE) --write docs/benchmarks-layers.md
+
+# The executor's per-field path and the settled heap, this tree against BEFORE: listing, full
+# article and a change-feed page of 100 full articles (docs/benchmarks-execution.md).
+bench-execution: install
+	$(BIN)/python bench/before_after.py --before $(BEFORE) --settled --rounds 3 --iterations 15 \
+		--cases kiosque_listing,kiosque_article,kiosque_sync_page --write docs/benchmarks-execution.md
 
 bench-archive: install
 	$(BIN)/python bench/archive.py
