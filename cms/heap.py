@@ -11,7 +11,9 @@ loaded:
   of the collector's sight; with a preloaded gunicorn it also keeps those pages shared between
   workers, since the collector no longer writes to them;
 - the youngest generation is collected every 50,000 allocations instead of 700, so a request's
-  live objects are not walked again and again. Cycles are still collected, in bigger batches.
+  live objects are not walked again and again. Cycles are still collected, in bigger batches;
+  the oldest generation keeps its default pace (10), and with the app frozen a full collection
+  walks only what the process made since.
 
 Called by gunicorn.conf.py in each worker, and by the in-process benchmarks so that they measure
 the same process.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import gc
 import os
 
-DEFAULT_THRESHOLDS = (50_000, 20, 100)
+DEFAULT_THRESHOLDS = (50_000, 20, 10)
 
 
 def thresholds() -> tuple[int, int, int]:
@@ -32,7 +34,7 @@ def thresholds() -> tuple[int, int, int]:
         return DEFAULT_THRESHOLDS
     values = tuple(int(part) for part in raw.split(","))
     if len(values) != 3 or min(values) < 1:
-        raise ValueError("KIOSQUE_GC_THRESHOLDS needs three positive integers, e.g. 50000,20,100")
+        raise ValueError("KIOSQUE_GC_THRESHOLDS needs three positive integers, e.g. 50000,20,10")
     return values
 
 
