@@ -1,6 +1,6 @@
-"""The executor's per-field path kept short: root fields' cache tags noted where the executor
-starts them (no middleware around every resolver), grapple's generic field resolvers replaced by
-direct ones that answer the same, and the change feed's entries priced by its `first`."""
+"""The executor's per-field path kept short (grapple's generic field resolvers replaced by direct
+ones that answer the same), root fields' cache tags, and the change feed's entries priced by its
+`first`."""
 
 from types import SimpleNamespace
 from urllib.parse import urlencode

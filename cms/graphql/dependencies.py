@@ -78,9 +78,11 @@ def collected(request) -> frozenset[str]:
     return frozenset(tags)
 
 
-def record_root_fields(request, names) -> None:
-    """Called by the executor (cms.graphql.execution) with the root fields about to run: a root
-    field not declared by its app records ANY."""
-    for name in names:
-        tags = _root_fields.get(name)
-        record(request, *(tags if tags is not None else (ANY,)))
+class DependencyMiddleware:
+    """graphql-core middleware: a root field not declared by its app records ANY."""
+
+    def resolve(self, next_, root, info, **args):
+        if info.path.prev is None:
+            tags = _root_fields.get(info.field_name)
+            record(info.context, *(tags if tags is not None else (ANY,)))
+        return next_(root, info, **args)

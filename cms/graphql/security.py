@@ -21,9 +21,9 @@ from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 from cms.graphql import preflight
 from cms.graphql.documents import cached_document_for
 from cms.graphql.errors import format_error
-from cms.graphql.execution import KiosqueExecutionContext
 from cms.graphql.limits import (
     DEADLINE_ATTRIBUTE,
+    DeadlineExecutionContext,
     deadline,
     get_limits,
     time_exceeded_error,
@@ -191,11 +191,11 @@ class SecureGraphQLMixin:
             "context_value": self.get_context(request),
             "variable_values": variables,
             "operation_name": operation_name,
-            "middleware": self.get_middleware(request) or None,  # none: no per-field wrapper
+            "middleware": self.get_middleware(request),
             "hide_suggestions": not suggestions_enabled(),
         }
         options["execution_context_class"] = (
-            self.execution_context_class or KiosqueExecutionContext
+            self.execution_context_class or DeadlineExecutionContext
         )
         try:
             if (

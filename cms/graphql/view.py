@@ -5,6 +5,7 @@ from graphene_django.views import GraphQLView
 
 from cms.graphql import cache as http_cache
 from cms.graphql import persisted
+from cms.graphql.dependencies import DependencyMiddleware
 from cms.graphql.security import RequestError, SecureGraphQLMixin, check_url_size
 from cms.upstream import unwrapped_dispatch
 
@@ -44,6 +45,10 @@ class KiosqueGraphQLView(SecureGraphQLMixin, GraphQLView):
             refuse_a_body_in_place_of_the_url(request)
             return {}
         return super().parse_body(request)
+
+    def get_middleware(self, request):
+        # Root fields their apps did not declare make the answer depend on every change.
+        return [*(super().get_middleware(request) or ()), DependencyMiddleware()]
 
     def dispatch(self, request, *args, **kwargs):
         if self.graphiql and request.method == "GET" and self.request_wants_html(request):
