@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
-	bench-before-after bench-execution bench-archive bench-sync bench-peak fuzz loadtest faults bench-suite clean
+	bench-before-after bench-execution bench-renders bench-archive bench-sync bench-peak fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -84,6 +84,12 @@ bench-execution: install
 	$(BIN)/python bench/before_after.py --before $(BEFORE) --settled --rounds 3 --iterations 15 \
 		--cases kiosque_listing,kiosque_article,kiosque_sync_page --write docs/benchmarks-execution.md
 
+# Stored renders: rebuild_renders at 100,000 articles and the publishing cost, on PostgreSQL
+# (BENCH_RENDERS_PG, its own database); writes docs/benchmarks-renders.md.
+BENCH_RENDERS_PG ?= postgres://postgres@127.0.0.1:5432/kiosque_bench_renders
+bench-renders: install
+	$(BIN)/python bench/renders_bench.py --database-url $(BENCH_RENDERS_PG)
+
 bench-archive: install
 	$(BIN)/python bench/archive.py
 
@@ -94,7 +100,8 @@ bench-sync: install
 # The property tests at full size (the suite runs a smaller budget: tests/fuzz_budget.py).
 FUZZ_TESTS := tests/test_fuzz_graphql.py tests/test_fragment_limits.py \
 	tests/test_newsletter_fuzz.py tests/test_newsletter_canonical_addresses.py \
-	tests/test_security_limits.py tests/test_cache_invalidation_property.py
+	tests/test_security_limits.py tests/test_cache_invalidation_property.py \
+	tests/test_renders_property.py
 fuzz: install
 	KIOSQUE_FUZZ=full $(BIN)/pytest $(FUZZ_TESTS) -q -p no:randomly
 

@@ -56,8 +56,9 @@ def parse_args():
     )  # fmt: skip
     parser.add_argument(
         "--write-section", default=None,
-        help="replace the bench-matrix section of this markdown file with the report",
+        help="replace the bench-<section> part of this markdown file with the report",
     )  # fmt: skip
+    parser.add_argument("--section", default="matrix", help="its marker name (bench-NAME)")
     args = parser.parse_args()
     if args.matrix and not ((args.database_url or "").startswith("postgres") and args.redis_url):
         parser.error("--matrix needs a PostgreSQL --database-url and a --redis-url")
@@ -110,6 +111,8 @@ def prepare_data(args, env) -> str:
         raise SystemExit(f"The database already has {count} articles; use another one.")
     if count < args.articles:
         manage(env, "create_random_data", "--articles", str(args.articles - count), "--seed", "7")
+    # Stored renders (news.renders) for articles written before they existed; a no-op otherwise.
+    manage(env, "rebuild_renders", "--missing", capture=True)
     out = manage(env, "shell", "-c", script, capture=True).stdout.splitlines()[-1].split()
     return out[1]
 
@@ -121,6 +124,10 @@ def inprocess(env, settings, cases, extra=None) -> dict:
         capture_output=True,
     )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# gunicorn.conf.py's defaults, passed explicitly so the report states what ran.
+MAX_REQUESTS, MAX_REQUESTS_JITTER = 2000, 200
 
 
 class Server:
@@ -135,6 +142,8 @@ class Server:
     def __enter__(self):
         self.proc = subprocess.Popen(
             [GUNICORN, "cms.wsgi:application", "--workers", "2", "--worker-class", "sync",
+             "--max-requests", str(MAX_REQUESTS),
+             "--max-requests-jitter", str(MAX_REQUESTS_JITTER),
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -243,20 +252,24 @@ def main():
     if args.write:
         Path(args.write).write_text(report, encoding="utf-8")
     if args.write_section:
-        write_section(Path(args.write_section), report)
+        write_section(Path(args.write_section), report, args.section)
 
 
 MATRIX_START = "<!-- bench-matrix:start (written by bench/run.py --matrix; do not edit) -->"
 MATRIX_END = "<!-- bench-matrix:end -->"
 
 
-def write_section(path: Path, report: str) -> None:
+def write_section(path: Path, report: str, name: str = "matrix") -> None:
+    start = f"<!-- bench-{name}:start (written by bench/run.py --" + (
+        "matrix; do not edit) -->" if name == "matrix" else f"section {name}; do not edit) -->"
+    )
+    end = f"<!-- bench-{name}:end -->"
     text = path.read_text(encoding="utf-8")
-    if MATRIX_START not in text or MATRIX_END not in text:
-        raise SystemExit(f"{path} has no bench-matrix markers:\n{MATRIX_START}\n{MATRIX_END}")
-    head, rest = text.split(MATRIX_START, 1)
-    tail = rest.split(MATRIX_END, 1)[1]
-    path.write_text(f"{head}{MATRIX_START}\n\n{report}\n{MATRIX_END}{tail}", encoding="utf-8")
+    if start not in text or end not in text:
+        raise SystemExit(f"{path} has no bench-{name} markers:\n{start}\n{end}")
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    path.write_text(f"{head}{start}\n\n{report}\n{end}{tail}", encoding="utf-8")
 
 
 def run_matrix(args) -> str:
@@ -447,7 +460,8 @@ def render(args, env, rows, load, memory, elapsed) -> str:
     lines += [
         "",
         f"Command: `.venv/bin/python {cmd}` ({elapsed:.0f} s; wrk {args.duration} s, "
-        f"{args.connections} connections, 2 threads; gunicorn 2 sync workers).",
+        f"{args.connections} connections, 2 threads; gunicorn 2 sync workers, max-requests "
+        f"{MAX_REQUESTS} + jitter {MAX_REQUESTS_JITTER}).",
         "",
     ]
     return "\n".join(lines)

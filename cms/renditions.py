@@ -120,6 +120,10 @@ def generate_renditions(image) -> int:
     except Exception:
         logger.exception("Could not make renditions of image %s", image.pk)
         return 0
+    # Answers (and stored renders) built meanwhile point at a fallback rendition.
+    from cms.graphql.cache import invalidate
+
+    invalidate(f"image:{image.pk}")
     return len(missing)
 
 

@@ -7,7 +7,9 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         # The response cache learns what newsroom answers read and what each change touches.
-        from news import dependencies, invalidation
+        from news import dependencies, invalidation, renders
 
         dependencies.register()
         invalidation.connect()
+        # Stored renders are dropped by the same tags and rebuilt after the change commits.
+        renders.connect()

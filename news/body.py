@@ -68,9 +68,16 @@ def references(body: StreamValue) -> tuple[set, set, set]:
     return image_ids, page_ids, link_ids
 
 
-def decoded_children(body: StreamValue, *, images: dict, pages: dict) -> list:
+def decoded_children(
+    body: StreamValue, *, images: dict, pages: dict, stored: list | None = None,
+    stored_values=None,
+) -> list | None:  # fmt: skip
     """The body's blocks, with chooser values taken from `images` and `pages` (id -> object or
-    None) instead of being fetched block by block."""
+    None) instead of being fetched block by block.
+
+    `stored` (news.renders): one entry per block, {child: stored data} for its rich-text and
+    chooser children, which `stored_values(kind, data)` turns into values; None when it does
+    not match the body's blocks."""
     stream_block = body.stream_block
     choosers = chooser_children()
     children = []
@@ -80,11 +87,20 @@ def decoded_children(body: StreamValue, *, images: dict, pages: dict) -> list:
             continue
         value = item.get("value")
         kinds = choosers.get(block.name)
+        entry = None
+        if stored is not None:
+            if len(children) >= len(stored):
+                return None
+            entry = stored[len(children)]
         if kinds and isinstance(value, dict):
             parts = []
             for name, child in block.child_blocks.items():
                 if name not in value:
                     parts.append((name, child.get_default()))
+                elif entry is not None and name in entry:
+                    parts.append((name, stored_values(kinds[name], entry[name])))
+                elif stored is not None and name in kinds:
+                    return None
                 elif kinds.get(name) == "image":
                     parts.append((name, images.get(as_int(value[name]))))
                 elif kinds.get(name) == "page":
@@ -95,4 +111,6 @@ def decoded_children(body: StreamValue, *, images: dict, pages: dict) -> list:
         else:
             native = block.to_python(value)
         children.append(StreamValue.StreamChild(block, native, id=item.get("id")))
+    if stored is not None and len(children) != len(stored):
+        return None
     return children

@@ -46,6 +46,31 @@ def record_pages(info, pks) -> None:
     dependencies.record(getattr(info, "context", None), *(page(pk) for pk in pks))
 
 
+def shown_tags(article, references: tuple[set, set, set]) -> set[str]:
+    """Tags of what one article's answer shows: itself, its images, what its body refers to
+    (`references`: news.body.references), and the authors, topics and related links loaded
+    for it. The response cache (collect) and stored renders (news.renders) both use it."""
+    tags = set()
+    if article.pk is not None:
+        tags.add(page(article.pk))
+    tags.update(f"image:{pk}" for pk in (article.lead_image_id, article.social_image_id) if pk)
+    image_ids, inline_ids, link_ids = references
+    tags.update(f"image:{pk}" for pk in image_ids)
+    tags.update(page(pk) for pk in inline_ids | link_ids)
+    cached = getattr(article, "_prefetched_objects_cache", {})
+    for link in cached.get("article_authors", ()):
+        tags.add(f"author:{link.author_id}")
+        if link.author.photo_id:
+            tags.add(f"image:{link.author.photo_id}")
+    tags.update(f"topic:{link.topic_id}" for link in cached.get("article_topics", ()))
+    tags.update(
+        page(link.target_page_id)
+        for link in cached.get("related_links", ())
+        if link.target_page_id
+    )
+    return tags
+
+
 def collect(request) -> set[str]:
     """Tags of everything the request's loader (news.loading) read for this answer."""
     from cms.graphql.context import loader_of
@@ -56,23 +81,9 @@ def collect(request) -> set[str]:
         return set()
     tags = set()
     for article in list(loader.articles.values()):
-        if article.pk is not None:
-            tags.add(page(article.pk))
-        tags.update(f"image:{pk}" for pk in (article.lead_image_id, article.social_image_id) if pk)
-        image_ids, inline_ids, link_ids = loader.references(article)
-        tags.update(f"image:{pk}" for pk in image_ids)
-        tags.update(page(pk) for pk in inline_ids | link_ids)
-        cached = getattr(article, "_prefetched_objects_cache", {})
-        for link in cached.get("article_authors", ()):
-            tags.add(f"author:{link.author_id}")
-            if link.author.photo_id:
-                tags.add(f"image:{link.author.photo_id}")
-        tags.update(f"topic:{link.topic_id}" for link in cached.get("article_topics", ()))
-        tags.update(
-            page(link.target_page_id)
-            for link in cached.get("related_links", ())
-            if link.target_page_id
-        )
+        tags |= shown_tags(article, loader.references(article))
+    for render in loader.stored_renders():
+        tags.update(render.tags)
     tags.update(page(pk) for pk in loader.targets)
     tags.update(page(pk) for pk in loader.link_urls)
     return tags

@@ -22,7 +22,7 @@ from cms import upstream
 from cms.graphql import context
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
-from news import body, visibility
+from news import body, renders, visibility
 from news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -75,6 +75,8 @@ class ArticleLoader(context.RequestLoader):
         self._wanted_targets: set[int] = set()
         self.link_urls: dict[int, str | None] = {}
         self.sections: dict[str, SectionPage | None] = {}  # by tree path
+        self._renders: dict[int, object] = {}  # stored renders read, by id() of the article
+        self._render_version: str | None = None
 
     # --- The site, its editions and its restrictions ------------------------------------
 
@@ -189,6 +191,27 @@ class ArticleLoader(context.RequestLoader):
             self._references[id(article)] = body.references(article.body)
         return self._references[id(article)]
 
+    def stored_render(self, article: ArticlePage):
+        """The article's stored render (news.renders) when it may stand for a fresh computation
+        for this request, else None. Only a render read with the article counts (the public
+        lookups select it): a draft or preview never has one."""
+        key = id(article)
+        if key not in self._renders:
+            self._renders[key] = None
+            field = ArticlePage._meta.get_field("render")
+            if article.pk is not None and field.is_cached(article) and renders.enabled():
+                if self._render_version is None:
+                    self._render_version = renders.render_version()
+                row = field.get_cached_value(article)
+                root_path = self.edition_root()[0]
+                if renders.readable(row, root_path=root_path, version=self._render_version):
+                    self._renders[key] = renders.Stored(row)
+        return self._renders[key]
+
+    def stored_renders(self) -> list:
+        """Renders this request has read instead of computing (their tags are its tags)."""
+        return [render for render in self._renders.values() if render is not None]
+
     def section_of(self, article: ArticlePage) -> SectionPage | None:
         self.ensure(article, "section")
         return self.sections.get(article.path[: -Page.steplen])
@@ -213,6 +236,11 @@ class ArticleLoader(context.RequestLoader):
                 self.targets[pk] = found.get(pk)
             for article in found.values():
                 self.articles.setdefault(id(article), article)
+
+    def fetch_images(self) -> dict:
+        """Every image the registered articles may show, by id (None: missing), renditions
+        prefetched."""
+        return self._fetch_images()
 
     def _fetch_images(self) -> dict:
         """One query (plus renditions) for every image the registered articles may show:

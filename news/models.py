@@ -372,7 +372,16 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
         ensure_prepared(self, info=info, facet=facet)
 
+    def _stored(self, info):
+        # The stored render (news.renders) when this request may read it, else None.
+        from news.selectors import stored_render
+
+        return stored_render(self, info=info)
+
     def author_list(self, info, **kwargs):
+        stored = self._stored(info)
+        if stored is not None:
+            return stored.authors()
         self._ensure_loaded(info, "authors", prefetched="article_authors")
         return [link.author for link in self.article_authors.all()]
 
@@ -383,6 +392,9 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     def topic_list(self, info, **kwargs):
         # From the ordered child rows, so a preview shows the draft's topics in its order.
+        stored = self._stored(info)
+        if stored is not None:
+            return stored.topics()
         self._ensure_loaded(info, "topics", prefetched="article_topics")
         return [link.topic for link in self.article_topics.all()]
 
@@ -400,11 +412,16 @@ class ArticlePage(KiosquePreviewMixin, Page):
     def lead_image_view(self, info, **kwargs):
         if not self.lead_image_id:
             return None
-        self._ensure_loaded(info, "images", field="lead_image")
-        if self.lead_image is None:
+        stored = self._stored(info)
+        if stored is not None:
+            image = stored.lead_image
+        else:
+            self._ensure_loaded(info, "images", field="lead_image")
+            image = self.lead_image
+        if image is None:
             return None
         return ImageView(
-            self.lead_image,
+            image,
             alt=self.lead_image_alt,
             caption=self.lead_image_caption,
             credit=self.lead_image_credit,
@@ -412,9 +429,14 @@ class ArticlePage(KiosquePreviewMixin, Page):
 
     def social_image_view(self, info, **kwargs):
         if self.social_image_id:
-            self._ensure_loaded(info, "images", field="social_image")
-        if self.social_image_id and self.social_image is not None:
-            return ImageView(self.social_image, alt=self.title)
+            stored = self._stored(info)
+            if stored is not None:
+                image = stored.social_image
+            else:
+                self._ensure_loaded(info, "images", field="social_image")
+                image = self.social_image
+            if image is not None:
+                return ImageView(image, alt=self.title)
         return self.lead_image_view(info)
 
     def public_related_links(self, info, **kwargs):
@@ -489,3 +511,46 @@ def _stream_list():
     from grapple.types.interfaces import StreamFieldInterface
 
     return graphene.NonNull(graphene.List(graphene.NonNull(StreamFieldInterface)))
+
+
+class ArticleRender(models.Model):
+    """What an article shows that is expensive to compute, stored when it is published and
+    rebuilt when anything it depends on changes (news.renders): the card (images with their
+    rendition URLs, authors, topics) and the body's derived parts (sanitised HTML with public
+    link URLs, image views, inline article ids). Written by news.renders only; never edited."""
+
+    page = models.OneToOneField(
+        ArticlePage, primary_key=True, on_delete=models.CASCADE, related_name="render"
+    )
+    # news.renders.render_version(): code version and the settings the stored URLs depend on.
+    version = models.CharField(max_length=40)
+    # Tree path of the edition root the URLs were computed for: other roots compute afresh.
+    root_path = models.CharField(max_length=255)
+    # JSON as text, decoded only when a resolver reads it: a listing never parses a body.
+    card = models.TextField()
+    body = models.TextField()
+    # A linked page goes live or expires at this moment: the stored URLs are stale after it.
+    valid_until = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "article render"
+
+    def __str__(self):
+        return f"render of page {self.page_id}"
+
+
+class RenderDependency(models.Model):
+    """One tag (news.dependencies vocabulary) a stored render was built from: a change that
+    bumps the tag drops the renders that hold it."""
+
+    render = models.ForeignKey(
+        ArticleRender, on_delete=models.CASCADE, related_name="dependencies"
+    )
+    tag = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        verbose_name = "render dependency"
+
+    def __str__(self):
+        return f"{self.tag} for page {self.render_id}"

@@ -83,9 +83,21 @@ def expand_links(source: str, page_urls: dict[int, str | None]) -> str:
     return rewriter(source)
 
 
-def render_rich_text(value: RichText | str | None, *, info) -> str:
+class StoredHtml:
+    """A rich-text value whose public HTML was computed when its render was stored
+    (news.renders): the request's own links and sanitising already ran on it."""
+
+    __slots__ = ("html",)
+
+    def __init__(self, html: str):
+        self.html = html
+
+
+def render_rich_text(value: RichText | str | StoredHtml | None, *, info) -> str:
     if value is None:
         return ""
+    if isinstance(value, StoredHtml):
+        return value.html
     source = value.source if isinstance(value, RichText) else str(value)
     if not source:
         return ""

@@ -113,7 +113,7 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
     if after:
         position = cursors.decode_position(after)
         page_qs = qs.filter(keyset.before(("published_at", "pk"), position))
-    rows = list(page_qs.select_related("locale")[: first + 1])
+    rows = list(selectors.with_render(page_qs)[: first + 1])
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
     edges = [{"cursor": encode_cursor(a), "node": a} for a in rows]

@@ -111,10 +111,25 @@ def public_related_links(article: ArticlePage, *, info) -> list[PublicRelatedLin
     return links
 
 
+def stored_render(article: ArticlePage, *, info):
+    """The article's stored render when this request may use it (news.renders), else None."""
+    return loader_for(info).stored_render(article)
+
+
+def with_render(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """Public articles read with their stored render, in the same query."""
+    return qs.select_related("locale", "render")
+
+
 def body_children(article: ArticlePage, *, info) -> list:
     """The body's blocks with image and page choosers read from the batch the loader made,
-    instead of one query per block type and article."""
+    instead of one query per block type and article; from the stored render when there is one."""
     loader = loader_for(info)
+    stored = loader.stored_render(article)
+    if stored is not None:
+        children = stored.body_children(article)
+        if children is not None:
+            return children
     loader.ensure(article, "body")
     return body.decoded_children(article.body, images=loader.images, pages=loader.targets)
 
@@ -136,13 +151,13 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
     dependencies.record_pages(info, ids)
     if not ids:
         return []
-    qs = articles_for_request(info).select_related("locale").filter(pk__in=ids)
+    qs = with_render(articles_for_request(info)).filter(pk__in=ids)
     found = {a.pk: a for a in qs}
     return prepare_articles([found[pk] for pk in ids if pk in found], info=info)
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
-    qs = articles_for_request(info).select_related("locale")
+    qs = with_render(articles_for_request(info))
     if pk is not None:
         qs = qs.filter(pk=pk)
     if slug is not None:

@@ -45,6 +45,7 @@ from cms.indexing import deferred_indexing, index_objects, search_backends
 from delivery import feed
 from delivery import signals as feed_signals
 from news import invalidation as news_invalidation
+from news import renders as news_renders
 from news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -183,6 +184,8 @@ def deferred_signals():
             signal.disconnect(dispatch_uid=uid)
         # The response cache's precise invalidation: the import flushes it once per batch.
         news_invalidation.disconnect()
+        # Stored renders: rebuilt once per batch from articles_bulk_created (Importer.flush).
+        news_renders.disconnect()
         for model in cache_models:
             post_save.disconnect(sender=model, dispatch_uid=f"kiosque-save-{model}")
         with deferred_indexing():
@@ -193,6 +196,7 @@ def deferred_signals():
         search_signals.connect()
         api_cache.connect_signals()
         news_invalidation.connect()
+        news_renders.connect()
 
 
 def _path_key(path: str) -> str:
@@ -511,6 +515,9 @@ class Importer:
                 if live:
                     articles_bulk_created.send(sender=ArticlePage, ids=sorted(live))
                 search_services.index_articles(sorted(set(batch) - live))
+                # Pages that are not live lose their renders, and renders linking to them
+                # are rebuilt (the live ones are, through articles_bulk_created).
+                news_renders.pages_changed(sorted(set(batch) - live))
             feed.refresh_pages(pages)
             renditions.schedule(images)
             api_cache.bump_generation()

@@ -306,6 +306,7 @@ def invalidate(*tags: str) -> None:
     Feature apps call this from their signal handlers with the tags of what changed (see
     cms.graphql.dependencies for the vocabulary). ANY is always bumped with them."""
     tags = frozenset((*tags, dependencies.ANY))
+    dependencies.changed(tags)
     if not _in_database():
         # At once: every process stops serving old answers now. (Not in the database: the rows
         # would stay locked by the publishing transaction, and SQLite writers would queue.)

@@ -33,6 +33,7 @@ _root_fields: dict[str, tuple[str, ...]] = {
 }
 _collectors: list[Callable[[object], Iterable[str]]] = []
 _schedules: list[Callable[[float], list]] = []
+_listeners: list[Callable[[frozenset], None]] = []
 
 
 def record(request, *tags: str) -> None:
@@ -63,6 +64,18 @@ def register_schedule(provider: Callable[[float], list]) -> None:
     app's pages and the tags of the answers it changes (the API hides pages by the clock)."""
     if provider not in _schedules:
         _schedules.append(provider)
+
+
+def register_change_listener(listener: Callable[[frozenset], None]) -> None:
+    """`listener(tags)` hears every invalidation (cms.graphql.cache.invalidate), whether the
+    response cache is on or not: for data derived from the same tags (news.renders)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def changed(tags: frozenset) -> None:
+    for listener in _listeners:
+        listener(tags)
 
 
 def schedule_providers() -> list[Callable[[float], list]]:

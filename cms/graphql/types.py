@@ -71,7 +71,7 @@ class ImageType(graphene.ObjectType):
         # original, and each candidate is listed once, with its real width.
         candidates = {}
         for size in sorted(set(sizes)):
-            rendition = rendition_for(view.image, f"width-{size}")
+            rendition = view.rendition(f"width-{size}")
             candidates[rendition_url(rendition)] = rendition.width
         return ", ".join(
             f"{url} {width}w" for url, width in sorted(candidates.items(), key=lambda c: c[1])
@@ -92,5 +92,53 @@ class ImageView:
 
     def default_rendition(self):
         if self._default is None:
-            self._default = rendition_for(self.image, default_image_spec())
+            self._default = self.rendition(default_image_spec())
         return self._default
+
+    def rendition(self, spec: str):
+        if isinstance(self.image, StoredImage):
+            return self.image.rendition(spec)
+        return rendition_for(self.image, spec)
+
+
+class StoredRendition:
+    """A rendition as stored: its URL and size, nothing to read."""
+
+    __slots__ = ("_kiosque_full_url", "width", "height")
+
+    def __init__(self, url: str, width: int, height: int | None = None):
+        self._kiosque_full_url = url
+        self.width = width
+        self.height = height
+
+
+class StoredImage:
+    """What ImageView reads of an image (its title and the renditions `rendition_for` picks
+    for the default spec and every allowed width), kept as JSON-ready data so a stored page
+    (news.renders) shows it without reading image or rendition rows. Stored data is versioned
+    on the allowed widths, so a width it lacks is a KeyError, never a silent fallback."""
+
+    __slots__ = ("title", "_default", "_widths")
+
+    def __init__(self, data: dict):
+        self.title = data["title"]
+        self._default = StoredRendition(*data["default"])
+        self._widths = {size: StoredRendition(url, width) for size, url, width in data["widths"]}
+
+    @staticmethod
+    def data_of(image) -> dict:
+        default = rendition_for(image, default_image_spec())
+        widths = []
+        for size in allowed_widths():
+            rendition = rendition_for(image, f"width-{size}")
+            widths.append([size, rendition_url(rendition), rendition.width])
+        return {
+            "title": image.title,
+            "default": [rendition_url(default), default.width, default.height],
+            "widths": widths,
+        }
+
+    def rendition(self, spec: str):
+        if spec == default_image_spec():
+            return self._default
+        return self._widths[int(spec.removeprefix("width-"))]

@@ -306,6 +306,9 @@ KIOSQUE = {
     # Who makes those renditions (docs/api.md, "Images"): "inline" after the commit of an image
     # save or a page publish, or "worker" (manage.py run_worker). Never a reader's request.
     "RENDITIONS": env("KIOSQUE_RENDITIONS", "inline"),
+    # Stored article renders (docs/architecture.md, "Render on write"): "on" stores and reads
+    # them, "off" computes every answer afresh (and keeps nothing up to date).
+    "RENDERS": env("KIOSQUE_RENDERS", "on"),
     # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
     "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
@@ -319,6 +322,10 @@ KIOSQUE = {
 
 # OpenSearch / Elasticsearch for the public search, through Wagtail's search backends
 # (untested here; needs the client package, see docs/search.md).
+if KIOSQUE["RENDERS"] not in {"on", "off"}:
+    raise ImproperlyConfigured(
+        f"KIOSQUE_RENDERS must be 'on' or 'off', not {KIOSQUE['RENDERS']!r}"
+    )
 if KIOSQUE["RENDITIONS"] not in {"inline", "worker"}:
     raise ImproperlyConfigured(
         f"KIOSQUE_RENDITIONS must be 'inline' or 'worker', not {KIOSQUE['RENDITIONS']!r}"

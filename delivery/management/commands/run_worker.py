@@ -1,6 +1,6 @@
 """The background worker: sends due webhook deliveries, runs Wagtail's scheduled publishing,
-makes image renditions that are still missing (cms.renditions) and, once a day, drops old
-search statistics."""
+makes image renditions that are still missing (cms.renditions), rebuilds the article renders
+left pending (news.renders.catch_up) and, once a day, drops old search statistics."""
 
 import io
 import logging
@@ -13,6 +13,7 @@ from django.db import close_old_connections, connection
 
 from cms import renditions
 from delivery import feed, webhooks
+from news import renders
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,14 @@ class Command(BaseCommand):
                         logger.info("made %d image rendition(s)", made)
                 except Exception:
                     logger.exception("rendition generation failed")
+                try:
+                    # Renders a large change left missing, or whose linked page went live or
+                    # expired: read afresh meanwhile, rebuilt here a chunk per pass.
+                    built = renders.catch_up()
+                    if built:
+                        logger.info("built %d article render(s)", built)
+                except Exception:
+                    logger.exception("article render catch-up failed")
                 if last_statistics is None or now - last_statistics >= STATISTICS_EVERY:
                     last_statistics = now
                     try:
