@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
-	bench-before-after bench-archive bench-renders bench-sync bench-peak bench-tail fuzz loadtest \
-	faults bench-suite clean
+	bench-before-after bench-execution bench-archive bench-renders bench-sync bench-peak bench-tail \
+	fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -86,6 +86,12 @@ bench-tail: install
 BEFORE ?= main
 bench-before-after: install
 	$(BIN)/python bench/before_after.py --before $(BEFORE) --write docs/benchmarks-layers.md
+
+# The executor's per-field path and the settled heap, this tree against BEFORE: listing, full
+# article and a change-feed page of 100 full articles (docs/benchmarks-execution.md).
+bench-execution: install
+	$(BIN)/python bench/before_after.py --before $(BEFORE) --settled --rounds 3 --iterations 15 \
+		--cases kiosque_listing,kiosque_article,kiosque_sync_page --write docs/benchmarks-execution.md
 
 # Stored renders: rebuild_renders at 100,000 articles and the publishing cost, on PostgreSQL
 # (BENCH_RENDERS_PG, its own database); writes docs/benchmarks-renders.md.

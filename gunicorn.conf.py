@@ -65,11 +65,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = True
 
 
-def _thresholds() -> tuple[int, ...] | None:
-    value = os.environ.get("GUNICORN_GC_THRESHOLDS", "").strip()
-    return tuple(int(part) for part in value.split(",")) if value else None
-
-
 def when_ready(server):
     # The preloaded app (Django, Wagtail, the schema: most of a worker's objects) is set aside
     # from the collector before the fork: a full collection in a worker then walks only what
@@ -81,10 +76,12 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    # Optional "gen0,gen1,gen2" collector thresholds for the workers (Python's: 700,10,10).
-    thresholds = _thresholds()
-    if thresholds:
-        gc.set_threshold(*thresholds)
+    # Young objects collected less often in each worker (cms/heap.py: a feed page allocates a
+    # few hundred thousand; KIOSQUE_GC_THRESHOLDS), and what the worker holds after the fork
+    # frozen too unless GUNICORN_GC_FREEZE=0.
+    from cms import heap
+
+    heap.settle(freeze=bool(_int("GUNICORN_GC_FREEZE", 1)))
 
 
 # No gunicornc control socket: containers are managed from outside, and several servers on one

@@ -1,8 +1,10 @@
 """gunicorn.conf.py's choices for tail latency: no worker recycling unless asked, the preloaded
-app set aside from the garbage collector before the fork, optional collector thresholds."""
+app set aside from the garbage collector before the fork, the workers' collector thresholds
+(cms/heap.py)."""
 
 import gc
 
+from cms import heap
 from tests.processes import gunicorn_config
 
 
@@ -34,11 +36,15 @@ def test_the_preloaded_app_is_frozen_out_of_the_collector_before_workers_fork(mo
 def test_worker_collector_thresholds_come_from_the_environment(monkeypatch):
     before = gc.get_threshold()
     try:
-        config = gunicorn_config(monkeypatch, GUNICORN_GC_THRESHOLDS="50000,20,100")
+        config = gunicorn_config(monkeypatch, KIOSQUE_GC_THRESHOLDS="50000,20,100")
         _get(config, "post_fork")(None, None)
         assert gc.get_threshold() == (50000, 20, 100)
         gc.set_threshold(*before)
-        _get(gunicorn_config(monkeypatch), "post_fork")(None, None)
-        assert gc.get_threshold() == before
+        gc.unfreeze()
+        monkeypatch.delenv("KIOSQUE_GC_THRESHOLDS")
+        _get(gunicorn_config(monkeypatch, GUNICORN_GC_FREEZE="0"), "post_fork")(None, None)
+        assert gc.get_threshold() == heap.DEFAULT_THRESHOLDS
+        assert gc.get_freeze_count() == 0  # GUNICORN_GC_FREEZE=0: nothing frozen in the worker
     finally:
+        gc.unfreeze()
         gc.set_threshold(*before)

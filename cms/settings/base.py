@@ -309,6 +309,9 @@ GRAPPLE = {
 KIOSQUE = {
     # Largest `first` a connection accepts.
     "MAX_PAGE_SIZE": env_int("KIOSQUE_MAX_PAGE_SIZE", 100),
+    # Largest `first` of the change feed (`changes`): fewer round trips for an app's first sync;
+    # the cost limit prices a page at this size (docs/api.md, "App sync").
+    "MAX_FEED_PAGE_SIZE": env_int("KIOSQUE_MAX_FEED_PAGE_SIZE", 250),
     "DEFAULT_PAGE_SIZE": 20,
     # `totalCount` of article listings counts up to this many (docs/performance.md).
     "TOTAL_COUNT_CAP": env_int("KIOSQUE_TOTAL_COUNT_CAP", 1000),
