@@ -77,8 +77,11 @@ def _public_sections(info, section: str | None):
 
 
 def _public_articles(info, section: str | None):
-    qs = selectors.articles_for_request(info, listing=True, section=section)
-    return qs.select_related("locale")
+    # With their stored renders (news.renders), as `articles` reads them: an app's sync pays
+    # for what its nodes show no more than a listing does.
+    return selectors.with_render(
+        selectors.articles_for_request(info, listing=True, section=section)
+    )
 
 
 def _page_id_after(pk: int) -> RawSQL:
