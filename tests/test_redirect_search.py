@@ -124,18 +124,17 @@ def test_the_redirect_search_reads_no_page_that_is_no_redirects_target(client):
         # On tiny tables a scan looks cheapest: price scans out, so the plan shows what index
         # each lookup can use.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL enable_indexonlyscan = off")
     for sql in searches:
         nodes = list(plan_nodes(analyzed_plan(sql)))
         indexes = {node.get("Index Name") for node in nodes}
         assert "kiosque_redirect_target_path_trgm" in indexes, indexes
         assert {"kiosque_redirect_old_path_trgm", "kiosque_redirect_link_trgm"} <= indexes
+        # The lookups run once, their ids hashed, not compared with each redirect in turn.
+        assert "(hashed SubPlan" in str(nodes[0]), nodes[0]
         # Pages are read only to show the listed redirects' targets, never to match the word:
         # no page row read through a path condition, at most one page row per redirect.
         on_pages = [n for n in nodes if n.get("Relation Name") == "wagtailcore_page"]
         for node in on_pages:
-            assert "url_path" not in str(node.get("Filter", "")) + str(
-                node.get("Recheck Cond", "")
-            ), node
+            conditions = str(node.get("Filter", "")) + str(node.get("Recheck Cond", ""))
+            assert "url_path" not in conditions, node
             assert node["Actual Rows"] * node["Actual Loops"] <= 1, node

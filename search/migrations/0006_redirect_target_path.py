@@ -62,6 +62,8 @@ CREATE TRIGGER kiosque_redirect_target_path_page_path
 INSERT INTO {TABLE} (redirect_id, page_id, url_path)
 SELECT r.id, p.id, p.url_path FROM wagtailredirects_redirect r
 JOIN wagtailcore_page p ON p.id = r.redirect_page_id;
+-- Statistics now, or the planner takes the new table for empty until autovacuum's turn.
+ANALYZE {TABLE};
 
 DROP INDEX IF EXISTS kiosque_page_url_path_trgm;
 """
