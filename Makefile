@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
-	bench-before-after bench-archive bench-redirect-plans bench-sync bench-peak fuzz loadtest faults bench-suite clean
+	bench-before-after bench-execution bench-archive bench-redirect-plans bench-renders bench-sync \
+	bench-peak bench-tail fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -72,11 +73,25 @@ bench-matrix: install
 	$(BIN)/python bench/run.py --matrix --database-url $(BENCH_PG_URL) \
 		--redis-url $(BENCH_REDIS_URL) --duration 5 --write-section docs/benchmarks.md
 
+# Cached listing against a static file of the same bytes, local memory and Redis, written into
+# docs/benchmarks.md (issue 15, item 4). Needs wrk and Redis.
+TAIL_REDIS_URL ?= redis://127.0.0.1:6379/4
+bench-tail: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python bench/run.py --tail --redis-url $(TAIL_REDIS_URL) --duration 4 --rounds 6 \
+		--write-section docs/benchmarks.md
+
 # Needs PostgreSQL; builds its databases once (docs/benchmarks-archive.md).
 # This tree against BEFORE (default main), in-process, alternating, one SQLite database.
 BEFORE ?= main
 bench-before-after: install
 	$(BIN)/python bench/before_after.py --before $(BEFORE) --write docs/benchmarks-layers.md
+
+# The executor's per-field path and the settled heap, this tree against BEFORE: listing, full
+# article and a change-feed page of 100 full articles (docs/benchmarks-execution.md).
+bench-execution: install
+	$(BIN)/python bench/before_after.py --before $(BEFORE) --settled --rounds 3 --iterations 15 \
+		--cases kiosque_listing,kiosque_article,kiosque_sync_page --write docs/benchmarks-execution.md
 
 # Stored renders: rebuild_renders at 100,000 articles and the publishing cost, on PostgreSQL
 # (BENCH_RENDERS_PG, its own database); writes docs/benchmarks-renders.md.

@@ -3,6 +3,7 @@
 Run with: gunicorn --config gunicorn.conf.py cms.wsgi
 """
 
+import gc
 import os
 
 
@@ -31,8 +32,12 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Connections kept open behind a load balancer; shorter than its idle timeout.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
-# Recycle workers now and then so a slow leak cannot grow without bound.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+# Worker recycling is off unless GUNICORN_MAX_REQUESTS asks for it: a recycled worker loses its
+# local-memory caches (the response cache without Redis, parsed documents, the site memo) and
+# serves its next requests cold. At 2,000 requests per worker it came round about once a second
+# under cached load and made the cached p99 0.4-0.5 s (docs/benchmarks.md). The caches are
+# bounded (KIOSQUE_CACHE_MAX_ENTRIES); set it, with jitter, to guard against a leak.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Headers too large to be genuine are refused before Django sees them.
 limit_request_field_size = 8190
@@ -58,6 +63,27 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}i
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Load the app once in the master: faster starts, less memory through copy-on-write.
 preload_app = True
+
+
+def when_ready(server):
+    # The preloaded app (Django, Wagtail, the schema: most of a worker's objects) is set aside
+    # from the collector before the fork: a full collection in a worker then walks only what
+    # the worker made since, instead of pausing a request for the whole heap, and walking it
+    # no longer writes to the shared pages (copy-on-write). GUNICORN_GC_FREEZE=0 turns it off.
+    if _int("GUNICORN_GC_FREEZE", 1):
+        gc.collect()
+        gc.freeze()
+
+
+def post_fork(server, worker):
+    # Young objects collected less often in each worker (cms/heap.py: a feed page allocates a
+    # few hundred thousand; KIOSQUE_GC_THRESHOLDS), and what the worker holds after the fork
+    # frozen too unless GUNICORN_GC_FREEZE=0.
+    from cms import heap
+
+    heap.settle(freeze=bool(_int("GUNICORN_GC_FREEZE", 1)))
+
+
 # No gunicornc control socket: containers are managed from outside, and several servers on one
 # host (load tests) would fight over the default path.
 control_socket_disable = True

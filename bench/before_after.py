@@ -9,6 +9,11 @@ alternating before/after for `--rounds` rounds against one SQLite database of `-
 articles (bench/run.py prepares it), and stock grapple's listing as a common reference. Ratios
 are computed from figures measured side by side in this run; the markdown report is printed and,
 with --write, saved.
+
+The measuring harness (bench/inprocess.py, bench/queries.py) is this tree's on both sides, so a
+case added here (`--cases`) is measured on the older code too. `--settled` adds a third side:
+this tree with its heap settled as a gunicorn worker's is (cms/heap.py), which separates the
+garbage collector's share from the rest.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ LABELS = {
     "kiosque_listing": "listing, 20 cards",
     "kiosque_article": "full article",
     "kiosque_home": "home page",
+    "kiosque_sync_page": "change feed, first page of 100 with full nodes (POST)",
     "stock_listing": "stock grapple listing (reference)",
 }
 
@@ -53,6 +59,8 @@ def export_tree(ref: str) -> tuple[Path, str]:
         with tarfile.open(tar_path) as tar:
             tar.extractall(target, filter="data")
         tar_path.unlink()
+    for harness in ("inprocess.py", "queries.py"):  # the same measuring code on both sides
+        (target / "bench" / harness).write_text((ROOT / "bench" / harness).read_text())
     return target, sha
 
 
@@ -74,7 +82,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--iterations", type=int, default=40, help="timed calls per case")
     parser.add_argument("--write", default=None, help="save the markdown report to this file")
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated case names")
+    parser.add_argument("--settled", action="store_true", help="also this tree, heap settled")
     args = parser.parse_args()
+    cases = args.cases.split(",")
     started = time.time()
     load_at_start = os.getloadavg()[0]
 
@@ -92,31 +103,40 @@ def main() -> None:
         text=True, capture_output=True,
     ).stdout.strip()  # fmt: skip
 
-    runs: dict[str, list[dict]] = {"before": [], "after": [], "stock": []}
+    runs: dict[str, list[dict]] = {"before": [], "after": [], "settled": [], "stock": []}
+    settled_env = {**env, "BENCH_HEAP_SETTLE": "1"}
     for _ in range(args.rounds):
-        runs["before"].append(inprocess(before_tree, env, "bench.settings_kiosque", CASES))
-        runs["after"].append(inprocess(ROOT, env, "bench.settings_kiosque", CASES))
+        runs["before"].append(inprocess(before_tree, env, "bench.settings_kiosque", cases))
+        runs["after"].append(inprocess(ROOT, env, "bench.settings_kiosque", cases))
+        if args.settled:
+            runs["settled"].append(inprocess(ROOT, settled_env, "bench.settings_kiosque", cases))
         runs["stock"].append(inprocess(ROOT, env, "bench.settings_stock", ["stock_listing"]))
 
-    def p50(side: str, case: str) -> float:
-        return statistics.median(r[case]["p50_ms"] for r in runs[side])
+    def p50(side: str, case: str, key: str = "p50_ms") -> float:
+        return statistics.median(r[case][key] for r in runs[side])
 
     def sql(side: str, case: str) -> int:
         return max(r[case]["sql"] for r in runs[side])
 
     stock = p50("stock", "stock_listing")
+    sides = ["before", "after"] + (["settled"] if args.settled else [])
+    names = {"before": "before", "after": "after", "settled": "after, heap settled"}
+    head = " | ".join(f"p50 ms {names[s]} (CPU)" for s in sides)
     lines = [
         f"### {args.articles:,} articles, SQLite, response cache off: "
         f"before `{before_sha}`, after `{after_sha}`{' (+ uncommitted changes)' if dirty else ''}",
         "",
-        "| case | SQL before | SQL after | p50 ms before | p50 ms after | after / before "
-        "| per-round range | before vs stock | after vs stock |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| case | SQL before | SQL after | {head} | after / before | per-round range "
+        + "".join(f"| {names[s]} vs stock " for s in sides)
+        + "|",
+        "|---|---|---|" + "---|" * len(sides) + "---|---|" + "---|" * len(sides),
     ]
-    for case in CASES:
+    for case in cases:
         b, a = p50("before", case), p50("after", case)
-        vs_stock = (
-            (f"{stock / b:.2f}x", f"{stock / a:.2f}x") if case == "kiosque_listing" else ("-", "-")
+        cells = " | ".join(f"{p50(s, case):.2f} ({p50(s, case, 'cpu_p50_ms'):.2f})" for s in sides)
+        vs_stock = "".join(
+            f"| {stock / p50(s, case):.2f}x " if case == "kiosque_listing" else "| - "
+            for s in sides
         )
         # Each round's after/before ratio: how much the same comparison moves run to run.
         per_round = [
@@ -124,9 +144,8 @@ def main() -> None:
             for before, after in zip(runs["before"], runs["after"], strict=True)
         ]
         lines.append(
-            f"| {LABELS[case]} | {sql('before', case)} | {sql('after', case)} | {b:.2f} | "
-            f"{a:.2f} | {a / b:.2f} | {min(per_round):.2f}-{max(per_round):.2f} | "
-            f"{vs_stock[0]} | {vs_stock[1]} |"
+            f"| {LABELS[case]} | {sql('before', case)} | {sql('after', case)} | {cells} | "
+            f"{a / b:.2f} | {min(per_round):.2f}-{max(per_round):.2f} {vs_stock}|"
         )
     lines += [
         "",
@@ -134,7 +153,8 @@ def main() -> None:
         f"{sql('stock', 'stock_listing')} SQL.",
         "",
         f"p50: median over {args.rounds} alternating rounds of each side's in-process median "
-        f'({args.iterations} calls). "after / before" below 1 is faster. Command: '
+        f'({args.iterations} calls); CPU: the same for the process\'s CPU time. "after / before" '
+        "below 1 is faster. Command: "
         f"`.venv/bin/python bench/before_after.py {' '.join(sys.argv[1:])}` "
         f"({time.time() - started:.0f} s). Load average (1 min) at start {load_at_start:.1f}, "
         f"at end {os.getloadavg()[0]:.1f}, on {os.cpu_count()} CPUs: the per-round range is "

@@ -109,9 +109,30 @@ def run_scheme(name, base_env_extra, args, database_url, redis_url, paths, secti
     with Server(env, OUT / f"gunicorn-{name}.log") as server:
         for path in paths:  # warm: every answer built once, as long before a peak
             get(server.base_url + path, timeout=30)
+        # Then every worker (each has its own copies and lazy state), at the measured load.
+        wrk(server.base_url, requests_file, args, 3)
         quiet = phase(env, server, requests_file, args, sections, hot, quiet=True)
         busy = phase(env, server, requests_file, args, sections, hot, quiet=False)
-    return {"quiet": quiet, "publishing": busy}
+    return {"quiet": quiet, "publishing": busy, "server": server_config(env)}
+
+
+def server_config(env: dict) -> str:
+    """gunicorn.conf.py and the cache settings as this run had them."""
+    import runpy
+
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env)
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    freeze = env.get("GUNICORN_GC_FREEZE", "1") != "0"
+    return (
+        f"{conf['workers']} {conf['worker_class']} workers, max-requests "
+        f"{conf['max_requests']}{' (off)' if not conf['max_requests'] else ''}, gc.freeze() "
+        f"{'on' if freeze else 'off'}"
+    )
 
 
 def render(results, args, elapsed, load_before) -> str:
@@ -126,6 +147,7 @@ def render(results, args, elapsed, load_before) -> str:
         )
 
     tags, generation = results["tags"], results["generation"]
+    servers = {results[name]["server"] for name in results}
     lines = [
         "# Breaking news at peak traffic (`make bench-peak`)",
         "",
@@ -137,8 +159,11 @@ def render(results, args, elapsed, load_before) -> str:
         "3 s; after each change a probe reader polls the answer that should show it.",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {elapsed:.0f} s, {os.cpu_count()} CPUs, "
-        f"load average {load_before:.1f} before (the machine is shared: compare the rows of one "
-        "run, not runs).",
+        f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (the machine "
+        "is shared: compare the rows of one run, not runs). Server as run: "
+        f"{'; '.join(sorted(servers))}. Tags + single flight runs with the defaults: an answer "
+        "gone stale is sent to the request that rebuilds it (rebuilt after the response), "
+        "changes announced to every process over Redis.",
         "",
         "| scheme | phase | req/s | p50 ms | p99 ms | cache hits | publishes + updates | "
         "rebuilds | rebuilds per change | max staleness ms | errors |",

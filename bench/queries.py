@@ -28,6 +28,14 @@ STOCK_ARTICLE = (
     "parent { title url } } } }"
 )
 KIOSQUE_HOME = f"{{ home {{ title featuredArticles {{ {CARD} section {{ title url }} }} }} }}"
+# A first-sync page of the change feed with full article nodes (bench/sync_bench.py's AppSync).
+SYNC_PAGE = """query AppSync { changes(first: 100) {
+  entries { id contentType kind updatedAt node { ...on ArticlePage {
+    id title standfirst url publishedAt updatedAt readingTime
+    section { title slug } authors { name slug role } topics { name slug kind }
+    leadImage { url width height alt caption credit srcSet(sizes: [480, 960]) }
+    body { blockType ... on ParagraphBlock { html } ... on HeadingBlock { text level } } } } }
+  nextCursor hasMore } }"""
 REST_FIELDS = ",".join(
     ["standfirst", "published_at", "lead_image", "topics"]
     + [f"lead_image_{w}" for w in (320, 480, 640, 800, 960, 1280, 1600)]
@@ -45,6 +53,10 @@ def _graphql(query, variables=None):
 
 def request_for(case: str) -> tuple[str, str, bytes | None]:
     path = os.environ.get("BENCH_ARTICLE_PATH", "/")
+    if case == "kiosque_sync_page":
+        import json
+
+        return "POST", "/graphql/", json.dumps({"query": SYNC_PAGE}).encode()
     urls = {
         "kiosque_listing": _graphql(KIOSQUE_LISTING),
         "stock_listing": _graphql(STOCK_LISTING),

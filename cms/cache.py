@@ -20,6 +20,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from cms.upstream import reuse_redis_clients
+
 logger = logging.getLogger(__name__)
 
 _ERRORS = (RedisError, OSError)
@@ -68,6 +70,7 @@ class FailOpenRedisCache(RedisCache):
         # Not a redis-py connection option.
         self._options = {k: v for k, v in self._options.items() if k != "retry_after"}
         self._options.setdefault("retry", no_retry())
+        reuse_redis_clients(self)
 
     def available(self) -> bool:
         return not breaker.is_open(self._breaker_key)

@@ -85,3 +85,30 @@ def prepare_new_child(page, parent) -> None:
     page._cached_parent_obj = parent
     page._is_site_root = False
     page._set_core_field_defaults()
+
+
+def reuse_redis_clients(cache) -> None:
+    """Make a Django RedisCache reuse one `redis.Redis` per connection pool.
+
+    Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every command, which
+    copies its table of ~170 response callbacks each time: about 0.1 ms of a cached GraphQL
+    hit that costs 0.2 ms in all (a `redis.Redis` is safe to share between threads). Django
+    has no setting for it; the pool lookup (`_get_connection_pool`) and the client class
+    (`_client`) are private."""
+    backend = cache._cache
+    clients: dict[int, object] = {}
+
+    def get_client(key=None, *, write=False):
+        pool = backend._get_connection_pool(write)
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = backend._client(connection_pool=pool)
+        return client
+
+    backend.get_client = get_client
+
+
+def redis_client(cache):
+    """The `redis.Redis` behind a Django RedisCache, for what its cache API lacks (PUBLISH and
+    SUBSCRIBE, for the response cache's change announcements). Django keeps it in `_cache`."""
+    return cache._cache.get_client(write=True)

@@ -10,3 +10,9 @@ class DeliveryConfig(AppConfig):
         from delivery import signals
 
         signals.connect()
+
+        from cms.graphql.limits import register_page_size
+        from delivery.schema import feed_page_size
+
+        # The cost of a feed page is priced at the size `changes` really serves.
+        register_page_size("Query", "changes", feed_page_size)

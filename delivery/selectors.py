@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import BooleanField, Max, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -75,8 +77,24 @@ def _public_sections(info, section: str | None):
 
 
 def _public_articles(info, section: str | None):
-    qs = selectors.articles_for_request(info, listing=True, section=section)
-    return qs.select_related("locale")
+    # With their stored renders (news.renders), as `articles` reads them: an app's sync pays
+    # for what its nodes show no more than a listing does.
+    return selectors.with_render(
+        selectors.articles_for_request(info, listing=True, section=section)
+    )
+
+
+def _page_id_after(pk: int) -> RawSQL:
+    """`wagtailcore_page.id > pk`, for an article query already filtered on `pk > pk`.
+
+    Django states the keyset on the article table only (it trims `page_ptr__id` to
+    `page_ptr_id`) and PostgreSQL does not carry an inequality across a join: its merge join
+    read every page row below the cursor, 117 ms at 95% of 100,000 articles, so that the walk
+    grew with the square of the archive. Stated on the page table too, both scans start at the
+    cursor. The page table is joined under its own name (multi-table inheritance)."""
+    column = f"{connection.ops.quote_name(Page._meta.db_table)}.{connection.ops.quote_name('id')}"
+    # Names quoted from the model, the cursor value bound as a parameter.
+    return RawSQL(f"{column} > %s", (pk,), output_field=BooleanField())  # noqa: S611
 
 
 def _stamp(page) -> datetime:
@@ -99,7 +117,8 @@ def page_of_changes(
                         .order_by("pk")[: need + 1])  # fmt: skip
             label = SECTION
         elif position.phase == ARTICLES:
-            rows = list(_public_articles(info, section).filter(pk__gt=position.after)
+            rows = list(_public_articles(info, section)
+                        .filter(_page_id_after(position.after), pk__gt=position.after)
                         .order_by("pk")[: need + 1])  # fmt: skip
             label = ARTICLE
         else:

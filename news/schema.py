@@ -88,11 +88,11 @@ def check_text_args(**args: str | None) -> None:
             raise client_error("BAD_ARGUMENT", f"`{name}` must not contain NUL characters.")
 
 
-def check_page_size(first: int | None) -> int:
+def check_page_size(first: int | None, *, maximum: int | None = None) -> int:
     if first is None:
         # An explicit `first: null` means "the default", not a crash.
         return settings.KIOSQUE["DEFAULT_PAGE_SIZE"]
-    maximum = settings.KIOSQUE["MAX_PAGE_SIZE"]
+    maximum = maximum or settings.KIOSQUE["MAX_PAGE_SIZE"]
     if not 1 <= first <= maximum:
         raise client_error("BAD_ARGUMENT", f"`first` must be between 1 and {maximum}.")
     return first

@@ -126,17 +126,38 @@ def test_an_answer_past_its_go_live_moment_is_never_served_as_stale(
     assert titles(client.get(URL)) == ["Embargo", "Premier"]
 
 
-def test_an_answer_built_while_something_changed_is_not_kept(rf, monde):
+def _build_reading(request, tag: str, changed: str):
     from django.http import HttpResponse
 
+    from cms.graphql import dependencies
+
     def build():
-        # A change commits while this answer is being built from the rows read before it.
-        http_cache.invalidate(f"page:{monde.pk}")
+        # A resolver reads what `tag` names, then a change to `changed` commits while this
+        # answer is still being built from the rows read before it.
+        dependencies.record(request, tag)
+        http_cache.invalidate(changed)
         return HttpResponse(
             b'{"data": {"articles": {"edges": []}}}', content_type="application/json"
         )
 
-    response = http_cache.serve(rf.get(URL), build)
+    return build
+
+
+def test_an_answer_built_while_a_tag_it_read_changed_is_not_kept(rf, monde):
+    request = rf.get(URL)
+    response = http_cache.serve(
+        request, _build_reading(request, f"page:{monde.pk}", f"page:{monde.pk}")
+    )
     assert response.status_code == 200
     # Nothing was kept: the next request builds again.
     assert isinstance(http_cache._lookup(rf.get(URL)), http_cache._Miss)
+
+
+def test_an_answer_built_while_something_else_changed_is_kept(rf, monde):
+    # Under a stream of unrelated changes a slow rebuild must still land, or the key would be
+    # rebuilt by every request (before, any change anywhere during a build discarded it).
+    request = rf.get(URL)
+    http_cache.serve(request, _build_reading(request, f"page:{monde.pk}", "page:999999"))
+    hit = http_cache._lookup(rf.get(URL))
+    assert not isinstance(hit, http_cache._Miss)
+    assert hit.status_code == 200

@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from news import renders
 from news.models import ArticlePage, ArticleRender, Author, RenderDependency, SectionPage
-from tests.render_helpers import LISTING, article_query, build_world, get
+from tests.render_helpers import FULL, LISTING, article_query, build_world, get
 
 
 @pytest.fixture
@@ -266,3 +266,21 @@ def test_the_worker_rebuilds_a_render_past_its_valid_until(client, world, commit
     render = ArticleRender.objects.get(pk=main)
     assert render.built_at == later and render.valid_until is None
     assert "/cible/" not in html_of(same_as_fresh(client, main))
+
+
+FEED = "{ changes(first: 100) { entries { node { ... on ArticlePage { " + FULL + " } } } } }"
+
+
+def feed_nodes(client, renders="on") -> dict:
+    entries = get(client, FEED, renders=renders)["changes"]["entries"]
+    return {e["node"]["id"]: e["node"] for e in entries if e["node"] and "id" in e["node"]}
+
+
+def test_the_change_feed_reads_the_stored_parts_and_equals_the_fresh_answer(client, world):
+    # An app's sync shows what `articles` shows, from the same stored renders.
+    assert feed_nodes(client) == feed_nodes(client, renders="off")
+    render = ArticleRender.objects.get(pk=world["main"].pk)
+    render.body = render.body.replace("Voir", "Lu dans la table")
+    render.save()
+    node = feed_nodes(client)[str(world["main"].pk)]
+    assert "Lu dans la table" in html_of(node)

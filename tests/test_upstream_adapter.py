@@ -115,3 +115,24 @@ def test_a_prepared_child_knows_its_parent_and_title_without_a_query(django_asse
         assert page.get_parent() is section
     assert page.draft_title == "Sans requête"
     assert page._is_site_root is False
+
+
+def test_django_redis_cache_still_builds_clients_from_its_pools_where_the_adapter_reuses_them():
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:1/0", {})  # never connects: clients are lazy
+    assert cache._cache.get_client() is not cache._cache.get_client()  # Django's own
+    upstream.reuse_redis_clients(cache)
+    client = cache._cache.get_client(write=True)
+    assert isinstance(client, redis.Redis)
+    assert cache._cache.get_client("key") is client
+    assert client.connection_pool is cache._cache._get_connection_pool(True)
+
+
+def test_django_redis_cache_still_hands_out_its_redis_client():
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:1/0", {})
+    assert isinstance(upstream.redis_client(cache), redis.Redis)

@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -38,22 +39,27 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-from cms.graphql import dependencies
+from cms.graphql import cdn, dependencies
 
 logger = logging.getLogger(__name__)
 
 # The clock: moved by every change (the site memo and the next-event memo follow it).
 GENERATION_KEY = "kiosque:gql:generation"
 ENTRY_PREFIX = "kiosque:gql:resp:"
-TAG_PREFIX = "kiosque:gql:tag:"
+# Stamps are clock values (before: per-tag counters, under "kiosque:gql:tag:", not comparable).
+TAG_PREFIX = "kiosque:gql:stamp:"
 LOCK_PREFIX = "kiosque:gql:lock:"
+SLOT_PREFIX = "kiosque:gql:slot:"
 REBUILDS_KEY = "kiosque:gql:rebuilds"
+# Redis: every change is announced here once its stamps and the clock are written.
+CHANGES_CHANNEL = "kiosque:gql:changes"
 _NO_STORE = "_kiosque_no_store"
 # After a cache failure, skip the cache for this long instead of waiting on it every request.
 _RETRY_AFTER = 5.0
@@ -75,6 +81,17 @@ DEFAULTS = {
     "WAIT": 2.0,
     # Count rebuilds in the shared cache (bench/peak.py reads it); off in production.
     "COUNT_REBUILDS": False,
+    # The first reader of an answer that just went stale gets it too, and the rebuild runs
+    # once that response is sent (see _single_flight for the bound). On in cms.settings.base.
+    "REVALIDATE_AFTER_RESPONSE": False,
+    # Rebuilds after a response that may run at once (see _rebuild_slot).
+    "REBUILD_SLOTS": 2,
+    # Bytes of answers each process keeps a copy of (those it last found fresh): a hit on one
+    # reads the clock alone.
+    "LOCAL_BYTES": 16 * 1024 * 1024,
+    # Redis: changes are announced on a channel each process subscribes to, so that a hit reads
+    # the clock only after an announcement (see _ClockWatch).
+    "ANNOUNCE_CHANGES": True,
 }
 
 
@@ -243,20 +260,31 @@ def _database_read(tags) -> tuple[int, dict]:
     return clock, rows
 
 
+def _database_clock() -> int:
+    """The clock alone: one single-row read (a hit whose answer this process already saw
+    fresh at this clock needs nothing more)."""
+    from cms.models import ContentGeneration
+
+    table = ContentGeneration._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row is not None else _database_generation()
+
+
 def _bump_database(tags) -> None:
     from cms.models import CacheTagStamp, ContentGeneration
 
+    # One transaction: other processes see the clock and the stamps move together.
     with transaction.atomic():
-        # The clock first, then the stamps (see _store: a build that read the old rows sees
-        # either the clock move or the old stamps, never new stamps with an unmoved clock).
         if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
             _database_generation()
-        tags = sorted(tags)
-        CacheTagStamp.objects.filter(tag__in=tags).update(value=F("value") + 1)
-        known = set(CacheTagStamp.objects.filter(tag__in=tags).values_list("tag", flat=True))
+        clock = ContentGeneration.objects.values_list("value", flat=True).get(pk=1)
         CacheTagStamp.objects.bulk_create(
-            [CacheTagStamp(tag=tag, value=1) for tag in tags if tag not in known],
-            ignore_conflicts=True,
+            [CacheTagStamp(tag=tag, value=clock) for tag in sorted(tags)],
+            update_conflicts=True,
+            unique_fields=["tag"],
+            update_fields=["value"],
         )
 
 
@@ -267,18 +295,105 @@ def _cache_read(cache, tags) -> tuple[int | None, dict]:
     return found.get(GENERATION_KEY), stamps
 
 
-def _incr_or_start(cache, key) -> None:
+def _incr_or_start(cache, key) -> int:
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:
         # A fresh value, never one an evicted counter had: old entries cannot match it.
         cache.add(key, time.time_ns(), timeout=None)
+        return cache.incr(key)
 
 
 def _bump_cache(cache, tags) -> None:
+    # Each tag's stamp becomes the clock value of this change (so a build can tell whether a
+    # tag it read changed after it started, see _store). The clock moves again once the stamps
+    # are written: a reader that saw the first move with the old stamps checks again.
+    clock = _incr_or_start(cache, GENERATION_KEY)
+    if tags and cache.set_many({TAG_PREFIX + tag: clock for tag in tags}, timeout=None):
+        raise ConnectionError("tag stamps not written")
     _incr_or_start(cache, GENERATION_KEY)
-    for tag in sorted(tags):
-        _incr_or_start(cache, TAG_PREFIX + tag)
+    _clock_watch.changed()
+    if _announces(cache):
+        from cms.upstream import redis_client
+
+        redis_client(cache).publish(cache.make_key(CHANGES_CHANNEL), b"")
+
+
+def _announces(cache) -> bool:
+    return bool(_opt("ANNOUNCE_CHANGES")) and isinstance(cache, RedisCache)
+
+
+class _ClockWatch:
+    """Redis only: the clock as this process last read it, trusted until a change is announced
+    on CHANGES_CHANNEL (every bump publishes there after writing the clock), so a hit costs no
+    round trip. Announcements are read without waiting (a poll of the subscription's socket);
+    the clock is read again at least every TRUST seconds all the same, in case an announcement
+    was lost (a publisher that died between its writes and its PUBLISH). Any trouble with the
+    subscription: None, and the caller reads the clock from Redis as before."""
+
+    TRUST = 1.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pubsub = None
+        self._owner = None  # (pid, cache): a forked worker or another cache subscribes anew
+        self._clock = None
+        self._read_at = 0.0
+
+    def changed(self) -> None:
+        """This process changed something: read the clock again next time (its own
+        announcement may reach the subscription a moment after the bump returns)."""
+        self._clock = None
+
+    def clock(self, cache) -> int | None:
+        if not _announces(cache):
+            return None
+        with self._lock:
+            try:
+                return self._current(cache)
+            except Exception:  # noqa: BLE001 - the caller reads the clock itself
+                self._close()
+                return None
+
+    def _current(self, cache) -> int | None:
+        owner = (os.getpid(), id(cache))
+        if self._owner != owner:
+            self._close()
+            self._subscribe(cache)
+            self._owner = owner
+        announced = False
+        while self._pubsub.get_message(timeout=0.0) is not None:
+            announced = True
+        now = time.monotonic()
+        if announced or self._clock is None or now - self._read_at > self.TRUST:
+            self._read_at = now
+            self._clock = cache.get(GENERATION_KEY)
+        return self._clock
+
+    def _subscribe(self, cache) -> None:
+        from cms.upstream import redis_client
+
+        pubsub = redis_client(cache).pubsub(ignore_subscribe_messages=False)
+        pubsub.subscribe(cache.make_key(CHANGES_CHANNEL))
+        # Only once the subscription is confirmed can no announcement be missed. (A Redis that
+        # hangs costs this wait once; the breaker then skips the cache for a while.)
+        deadline = time.monotonic() + 0.25
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.05)
+            if message is not None and message.get("type") == "subscribe":
+                self._pubsub, self._clock = pubsub, None
+                return
+        pubsub.close()
+        raise ConnectionError("subscription not confirmed")
+
+    def _close(self) -> None:
+        pubsub, self._pubsub, self._owner, self._clock = self._pubsub, None, None, None
+        if pubsub is not None:
+            with contextlib.suppress(Exception):
+                pubsub.close()
+
+
+_clock_watch = _ClockWatch()
 
 
 def read_stamps(tags) -> tuple[int | None, dict]:
@@ -340,8 +455,6 @@ def _bump(tags) -> None:
 def _bump_and_purge(tags) -> None:
     _bump(tags)
     purge_cdn()
-    from cms.graphql import cdn
-
     cdn.purge_tags(tags)
 
 
@@ -485,6 +598,24 @@ def cache_control(remaining: float | None = None) -> dict:
     }
 
 
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+                "HTTP_IF_UNMODIFIED_SINCE")  # fmt: skip
+_control_values: dict[tuple, str] = {}
+
+
+def _cache_control_value(remaining: float | None) -> str:
+    """What patch_cache_control writes on a response without the header, for these numbers
+    (a hit builds it from a small memo instead of parsing and joining every time)."""
+    directives = cache_control(remaining)
+    memo = tuple(directives.values())
+    value = _control_values.get(memo)
+    if value is None:
+        probe = HttpResponse()
+        patch_cache_control(probe, **directives)
+        value = _control_values[memo] = probe["Cache-Control"]
+    return value
+
+
 def _public_response(
     request,
     content: bytes,
@@ -493,22 +624,23 @@ def _public_response(
     entry=None,
     tags=None,
 ) -> HttpResponse:
-    # If-None-Match (and If-Match) evaluated by Django, as RFC 9110 says: 304 on a match.
-    response = get_conditional_response(request, etag=etag)
-    if response is not None and response.status_code != 304:
-        return response  # 412 to a failed If-Match: not an answer to cache or tag.
+    response = None
+    if any(name in request.META for name in _CONDITIONAL):
+        # If-None-Match (and If-Match) evaluated by Django, as RFC 9110 says: 304 on a match.
+        response = get_conditional_response(request, etag=etag)
+        if response is not None and response.status_code != 304:
+            return response  # 412 to a failed If-Match: not an answer to cache or tag.
     if response is None:
         response = HttpResponse(content, content_type="application/json")
     response["ETag"] = etag
-    patch_cache_control(response, **cache_control(remaining))
+    response["Cache-Control"] = _cache_control_value(remaining)
     # The key includes the language negotiated from the request.
     patch_vary_headers(response, ("Accept-Language",))
-    if entry is not None:
-        tags = _entry_tags(entry)
-    if tags:
-        from cms.graphql import cdn
-
-        cdn.tag_response(response, tags)
+    if cdn.backend() is not None:
+        if entry is not None:
+            tags = _entry_tags(entry)
+        if tags:
+            cdn.tag_response(response, tags)
     return response
 
 
@@ -526,7 +658,7 @@ def _storable(request, response) -> bool:
 
 _LOOKED_UP = "_kiosque_cache_lookup"
 # The clock value this process saw last: the site memo is keyed on it, so a hit costs one read
-# for the entry and the clock, and one for the entry's stamps.
+# for the entry and the clock.
 _last_generation = None
 # Rebuilds this process made (tests count them; bench/peak.py counts in the shared cache).
 rebuilds = 0
@@ -536,23 +668,94 @@ class _Miss:
     """What serve() needs to keep the answer it builds: where, under which clock, until when,
     and the lock it holds when single flight is on."""
 
-    __slots__ = ("cache", "generation", "key", "lock", "now")
+    __slots__ = ("cache", "generation", "key", "lock", "now", "slot")
 
     def __init__(self, cache, key, generation, now, lock=None):
         self.cache, self.key, self.generation = cache, key, generation
         # When it was looked up: the answer is true from then until its deadline.
-        self.now, self.lock = now, lock
+        self.now, self.lock, self.slot = now, lock, None
+
+    def release(self) -> None:
+        for held in (self.lock, self.slot):
+            if held:
+                with contextlib.suppress(Exception):
+                    self.cache.delete(held)
 
 
-# Key -> tags of its last entry, per process: a hit then reads entry and stamps in one trip.
+class _Revalidate:
+    """A stale answer to send now, and the lock to rebuild it once it has been sent."""
+
+    __slots__ = ("miss", "response")
+
+    def __init__(self, response, miss: _Miss):
+        self.response, self.miss = response, miss
+
+
+_MEMO_SIZE = 4096
+# Key -> tags of its last entry, per process: after a change, a hit reads entry and stamps in
+# one trip.
 _key_tags: dict[str, tuple[str, ...]] = {}
-_KEY_TAGS_SIZE = 4096
+# Key -> [clock, etag, deadline, monotonic time, entry] of the entry this process last found
+# fresh, least recently used first: while the clock has not moved since, none of its stamps
+# can have changed (every change moves the clock after writing its stamps), so a hit reads the
+# clock alone and answers from this copy. Bounded in count and in bytes (LOCAL_BYTES).
+_fresh: OrderedDict[str, list] = OrderedDict()
+_fresh_bytes = 0
+# (site, query string, language cookie, Accept-Language) -> key: hashing and JSON parsing once.
+_keys: dict[tuple, str] = {}
 
 
 def _remember_tags(key: str, entry) -> None:
-    if len(_key_tags) >= _KEY_TAGS_SIZE:
+    if len(_key_tags) >= _MEMO_SIZE:
         _key_tags.clear()
     _key_tags[key] = tuple(_entry_tags(entry))
+
+
+def _entry_bytes(entry) -> int:
+    return len(entry[3]) + 100 * len(entry[4])
+
+
+_fresh_lock = threading.Lock()
+
+
+def _remember_fresh(key: str, entry, generation) -> None:
+    global _fresh_bytes  # noqa: PLW0603
+    limit = _opt("LOCAL_BYTES")
+    with _fresh_lock:
+        old = _fresh.pop(key, None)
+        if old is not None:
+            _fresh_bytes -= _entry_bytes(old[4])
+        _fresh[key] = [generation, entry[2], entry[1], time.monotonic(), entry]
+        _fresh_bytes += _entry_bytes(entry)
+        while _fresh and (_fresh_bytes > limit or len(_fresh) > _MEMO_SIZE):
+            _key, dropped = _fresh.popitem(last=False)
+            _fresh_bytes -= _entry_bytes(dropped[4])
+
+
+def _clock(cache) -> int:
+    if _in_database():
+        return _database_clock()
+    generation = _clock_watch.clock(cache)
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
+    return generation if generation is not None else current_generation(cache)
+
+
+def _key_for(request, generation) -> str:
+    site_id = _site_memo.site_id(request, generation)
+    memo = (
+        site_id,
+        request.META.get("QUERY_STRING", ""),
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+        request.META.get("HTTP_ACCEPT_LANGUAGE"),
+    )
+    key = _keys.get(memo)
+    if key is None:
+        key = response_key(request, site_id)
+        if len(_keys) >= _MEMO_SIZE:
+            _keys.clear()
+        _keys[memo] = key
+    return key
 
 
 def _now() -> float:
@@ -575,7 +778,8 @@ def _is_fresh(entry, stamps: dict) -> bool:
 
 
 def _lookup(request):
-    """A response from the cache, or a _Miss to store the new one (None: cache unreadable)."""
+    """A response from the cache, or a _Miss to store the new one (None: cache unreadable), or
+    a _Revalidate (a stale answer now, the rebuild after it)."""
     global _last_generation  # noqa: PLW0603
     if _bump_pending and _available():
         _bump(())
@@ -584,38 +788,61 @@ def _lookup(request):
     cache = _cache()
     now = _now()
     try:
-        key = response_key(request, _site_memo.site_id(request, _last_generation))
+        key = _key_for(request, _last_generation)
+        fresh = _fresh.get(key)
+        # The stamps are read with the clock only when this process has not seen the key fresh
+        # at the clock it saw last (after a change, or the first time).
+        expected = fresh is not None and fresh[0] == _last_generation
+        if expected:
+            if now < fresh[2] and _clock(cache) == fresh[0]:
+                # Nothing changed since this process found this answer fresh: its copy.
+                fresh[3] = time.monotonic()
+                with contextlib.suppress(KeyError):  # another thread may have dropped it
+                    _fresh.move_to_end(key)
+                entry = fresh[4]
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+            expected = False  # the clock moved: read the stamps with it
+        stamps = None
         if _in_database():
             entry = cache.get(key)
-            generation, stamps = _database_read(_entry_tags(entry))
+            if entry is not None and not expected:
+                generation, stamps = _database_read(_entry_tags(entry))
+            else:
+                generation = _database_clock()
         else:
-            # The stamps of the tags this key had last time come in the same round trip.
-            guess = _key_tags.get(key, ())
+            guess = () if expected else _key_tags.get(key, ())
             found = cache.get_many([GENERATION_KEY, key, *(TAG_PREFIX + tag for tag in guess)])
             generation = found.get(GENERATION_KEY)
             if generation is None:
                 generation = current_generation(cache)
             entry = found.get(key)
-            stamps = None
-            if entry is not None and set(_entry_tags(entry)) <= set(guess):
+            if guess and entry is not None and set(_entry_tags(entry)) <= set(guess):
                 stamps = {t: found[TAG_PREFIX + t] for t in guess if TAG_PREFIX + t in found}
         if generation != _last_generation:
             # The site a host matches may have changed with the clock.
-            fresh_key = response_key(request, _site_memo.site_id(request, generation))
+            fresh_key = _key_for(request, generation)
             if fresh_key != key:
-                key, entry = fresh_key, None
+                key, entry, stamps, fresh = fresh_key, None, None, _fresh.get(fresh_key)
         _last_generation = generation
-        if entry is not None and len(entry) == 5:
-            if stamps is None:
-                stamps = _cache_read(cache, _entry_tags(entry))[1]
-                _remember_tags(key, entry)
-            if _is_fresh(entry, stamps) and now < entry[1]:
-                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
         if entry is not None and (len(entry) != 5 or now >= entry[1]):
             entry = None  # past a go-live or expiry: never served again, not even as stale
+        seen_fresh = None
+        if entry is not None:
+            same = fresh is not None and fresh[1] == entry[2] and fresh[2] == entry[1]
+            if same and fresh[0] == generation:
+                _remember_fresh(key, entry, generation)
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+            checked_at = generation
+            if stamps is None:
+                checked_at, stamps = _read(cache, _entry_tags(entry))
+                _remember_tags(key, entry)
+            if _is_fresh(entry, stamps):
+                _remember_fresh(key, entry, checked_at)
+                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+            seen_fresh = fresh[3] if same else None
         miss = _Miss(cache, key, generation, now)
         if _opt("SINGLE_FLIGHT"):
-            return _single_flight(request, miss, entry, now)
+            return _single_flight(request, miss, entry, seen_fresh)
     except Exception as exc:  # noqa: BLE001
         _failed("read", exc)
         return None
@@ -627,16 +854,30 @@ def lock_key(key: str) -> str:
     return LOCK_PREFIX + key[len(ENTRY_PREFIX) :]
 
 
-def _single_flight(request, miss: _Miss, stale, now: float):
+def _single_flight(request, miss: _Miss, stale, seen_fresh: float | None):
     """One rebuild per key: the first request takes the key's lock and rebuilds; the others get
     the answer the changed tags made stale (for at most GRACE seconds after the lock was taken)
-    or, when there is none, wait up to WAIT seconds for the rebuilt one."""
+    or, when there is none, wait up to WAIT seconds for the rebuilt one.
+
+    The first request itself gets the stale answer too, and rebuilds once it has been sent
+    (stale-while-revalidate), when this process saw that very answer fresh less than GRACE
+    seconds ago: it cannot have been stale for longer than that."""
     cache, lock = miss.cache, lock_key(miss.key)
     grace = float(_opt("GRACE"))
     wait = float(_opt("WAIT"))
     ttl = max(1, math.ceil(max(grace, wait)))
     if cache.add(lock, time.time(), timeout=ttl):
         miss.lock = lock
+        recent = seen_fresh is not None and time.monotonic() - seen_fresh < grace
+        if stale is not None and recent and _opt("REVALIDATE_AFTER_RESPONSE"):
+            miss.slot = _rebuild_slot(cache, ttl)
+            if miss.slot is None:
+                # As many rebuilds after a response run as there are slots, so that a change
+                # that makes many answers stale at once does not take every worker away from
+                # the readers: this one is served as it is, a later request rebuilds it.
+                miss.release()
+                return _stale_response(request, stale)
+            return _Revalidate(_stale_response(request, stale), miss)
         return miss
     taken = cache.get(lock)
     age = time.time() - taken if isinstance(taken, float) else math.inf
@@ -659,6 +900,16 @@ def _single_flight(request, miss: _Miss, stale, now: float):
     return miss
 
 
+def _rebuild_slot(cache, ttl: int) -> str | None:
+    """One of REBUILD_SLOTS keys (shared through Redis; per process in local memory), or None
+    when all are taken. A slot expires with the lock if its process dies."""
+    for number in range(int(_opt("REBUILD_SLOTS"))):
+        slot = f"{SLOT_PREFIX}{number}"
+        if cache.add(slot, time.time(), timeout=ttl):
+            return slot
+    return None
+
+
 def _stale_response(request, entry) -> HttpResponse:
     response = _public_response(request, entry[3], entry[2], None, entry)
     # Shared caches must not keep it: it is being replaced.
@@ -670,7 +921,8 @@ def _stale_response(request, entry) -> HttpResponse:
 class CachedResponseMiddleware:
     """Answers cache hits for the GraphQL endpoint before sessions, locale, CSRF, auth and URL
     resolution run (placed right after CORS, so CORS headers are still added). Misses go on to
-    the view, which reuses this lookup."""
+    the view, which reuses this lookup. A stale answer sent while its rebuild waits is rebuilt
+    through the rest of the stack once the response has been sent (its close())."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -680,8 +932,27 @@ class CachedResponseMiddleware:
             looked_up = _lookup(request)
             if isinstance(looked_up, HttpResponse):
                 return looked_up
+            if isinstance(looked_up, _Revalidate):
+                return self._after(looked_up.response, request, looked_up.miss)
             setattr(request, _LOOKED_UP, looked_up or ())
         return self.get_response(request)
+
+    def _after(self, response, request, miss: _Miss):
+        close = response.close
+
+        def rebuild_then_close():
+            # The WSGI server calls close() once the body is sent: the reader does not wait.
+            try:
+                setattr(request, _LOOKED_UP, miss)
+                self.get_response(request)
+            except Exception:
+                logger.exception("GraphQL response rebuild after a stale answer failed")
+            finally:
+                miss.release()
+                close()
+
+        response.close = rebuild_then_close
+        return response
 
 
 def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
@@ -694,14 +965,15 @@ def serve(request, build: Callable[[], HttpResponse]) -> HttpResponse:
     looked_up = getattr(request, _LOOKED_UP, None)
     if looked_up is None:
         looked_up = _lookup(request)
+    if isinstance(looked_up, _Revalidate):
+        looked_up = looked_up.miss  # no middleware to send it first: rebuild now
     if isinstance(looked_up, HttpResponse):
         return looked_up
     try:
         return _build_and_store(request, build, looked_up)
     finally:
-        if looked_up and looked_up.lock:
-            with contextlib.suppress(Exception):
-                looked_up.cache.delete(looked_up.lock)
+        if looked_up:
+            looked_up.release()
 
 
 def _tags_of(request) -> frozenset[str]:
@@ -742,25 +1014,35 @@ def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
 def _store(miss: _Miss, tags, etag: str, content: bytes, deadline: float, remaining: float):
     cache = miss.cache
     generation, stamps = _read(cache, tags)
-    if generation != miss.generation:
-        # Something changed while this answer was built: it may hold the old rows, and its
-        # stamps may already be the new ones. Answer, keep nothing.
+    # A stamp is the clock value of its tag's last change: one above the clock this build
+    # started under means a tag it read changed meanwhile, so it may hold the old rows (and
+    # already carry the new stamps). Answer, keep nothing. Changes to other tags do not matter.
+    if any(stamp is not None and stamp > miss.generation for stamp in stamps.values()):
         return
     entry_stamps = tuple(sorted((tag, stamps.get(tag)) for tag in tags))
     timeout = max(1, math.ceil(remaining))
     entry = (miss.generation, deadline, etag, content, entry_stamps)
     cache.set(miss.key, entry, timeout=timeout)
     _remember_tags(miss.key, entry)
+    # Its stamps were read together with `generation`: fresh at that clock.
+    _remember_fresh(miss.key, entry, generation)
 
 
 def reset_state() -> None:
     """Forget what this process remembered about the cache (tests, and after a fork)."""
     global _down_until, _bump_pending, _last_generation, rebuilds  # noqa: PLW0603
     _down_until, _bump_pending, _last_generation, rebuilds = 0.0, set(), None, 0
+    global _fresh_bytes  # noqa: PLW0603
     _key_tags.clear()
+    with _fresh_lock:
+        _fresh.clear()
+        _fresh_bytes = 0
+    _keys.clear()
     _next_event.reset()
     _schedule.reset()
     _site_memo._generation = None
+    with _clock_watch._lock:
+        _clock_watch._close()
 
 
 def _changed(*tags: str):

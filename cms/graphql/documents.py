@@ -15,7 +15,7 @@ from threading import Lock
 from graphql import GraphQLSchema
 
 from cms.graphql import validation
-from cms.graphql.limits import get_limits
+from cms.graphql.limits import get_limits, page_sizes
 
 _lock = Lock()
 _documents: OrderedDict = OrderedDict()
@@ -30,6 +30,7 @@ def _key(schema: GraphQLSchema, query: str) -> tuple:
         validation.introspection_enabled(),
         validation.suggestions_enabled(),
         tuple(sorted(get_limits().items())),
+        tuple(sorted(page_sizes().items())),
     )
 
 

@@ -227,7 +227,21 @@ KIOSQUE_CACHE = {
     "SINGLE_FLIGHT": env_bool("KIOSQUE_CACHE_SINGLE_FLIGHT", True),
     "GRACE": env_int("KIOSQUE_CACHE_GRACE", 10),
     "WAIT": float(env("KIOSQUE_CACHE_WAIT", "2")),
+    # The request that starts a rebuild gets the stale answer too (when this process saw it
+    # fresh less than GRACE seconds ago) and rebuilds once it is sent: readers of a hot answer
+    # never wait for its rebuild. Off: that request waits for the fresh answer.
+    "REVALIDATE_AFTER_RESPONSE": env_bool("KIOSQUE_CACHE_REVALIDATE_AFTER_RESPONSE", True),
+    # At most this many of those rebuilds at once (across processes with Redis), so that a change
+    # making many answers stale does not take every worker away from readers; the others are
+    # served stale (within GRACE) and rebuilt by a later request.
+    "REBUILD_SLOTS": env_int("KIOSQUE_CACHE_REBUILD_SLOTS", 2),
     "COUNT_REBUILDS": env_bool("KIOSQUE_CACHE_COUNT_REBUILDS", False),
+    # Each process keeps a copy of the answers it last found fresh, up to this many bytes: a
+    # hit on one reads the clock alone (no entry transfer from Redis, no unpickling).
+    "LOCAL_BYTES": env_int("KIOSQUE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024),
+    # With Redis, each change is announced on a channel every process listens to, so that a hit
+    # reads the clock only after an announcement (or once a second) instead of every time.
+    "ANNOUNCE_CHANGES": env_bool("KIOSQUE_CACHE_ANNOUNCE_CHANGES", True),
 }
 # CDN tags and purge by tag, on when KIOSQUE_CDN_BACKEND is fastly, cloudflare or varnish.
 # https://www.fastly.com/documentation/guides/full-site-delivery/purging/working-with-surrogate-keys/
@@ -295,6 +309,9 @@ GRAPPLE = {
 KIOSQUE = {
     # Largest `first` a connection accepts.
     "MAX_PAGE_SIZE": env_int("KIOSQUE_MAX_PAGE_SIZE", 100),
+    # Largest `first` of the change feed (`changes`): fewer round trips for an app's first sync;
+    # the cost limit prices a page at this size (docs/api.md, "App sync").
+    "MAX_FEED_PAGE_SIZE": env_int("KIOSQUE_MAX_FEED_PAGE_SIZE", 250),
     "DEFAULT_PAGE_SIZE": 20,
     # `totalCount` of article listings counts up to this many (docs/performance.md).
     "TOTAL_COUNT_CAP": env_int("KIOSQUE_TOTAL_COUNT_CAP", 1000),

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, env_bool
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -28,6 +28,11 @@ if env("REDIS_URL"):
 # Tests run in one process and inside transactions (whose on-commit hooks never run): the
 # generation lives in the cache unless a test asks for the database store.
 KIOSQUE_CACHE["GENERATION_STORE"] = env("KIOSQUE_CACHE_GENERATION_STORE", "cache")  # noqa: F405
+# Most tests assert that a change shows on the very next request; the answer sent stale while
+# it is rebuilt afterwards (on by default) is tested in tests/test_cache_revalidate.py.
+KIOSQUE_CACHE["REVALIDATE_AFTER_RESPONSE"] = env_bool(  # noqa: F405
+    "KIOSQUE_CACHE_REVALIDATE_AFTER_RESPONSE", False
+)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: Django's live server then gives each request thread its own
