@@ -1,6 +1,6 @@
 """Executed plans of the admin's redirect search on a small and a large archive (issue 19).
 
-    make bench-redirect-plans      # after bench/archive.py --build (same BENCH_ARCHIVE_* variables)
+    make bench-redirect-plans  # after bench/archive.py --build, same BENCH_ARCHIVE_* variables
 
 Reads the PostgreSQL archives of bench/archive.py (built by `bench/archive.py --build`, same
 BENCH_ARCHIVE_DB and BENCH_ARCHIVE_SIZES), migrates each, requests `/admin/redirects/?q=tramway`
