@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format check messages browser bench bench-admin bench-matrix \
-	bench-before-after bench-execution bench-archive bench-renders bench-sync bench-peak bench-tail \
-	fuzz loadtest faults bench-suite clean
+	bench-before-after bench-execution bench-archive bench-redirect-plans bench-renders bench-sync \
+	bench-peak bench-tail fuzz loadtest faults bench-suite clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -101,6 +101,11 @@ bench-renders: install
 
 bench-archive: install
 	$(BIN)/python bench/archive.py
+
+# Executed plans of the admin redirect search on bench-archive's PostgreSQL archives (built
+# first); writes docs/benchmarks-redirect-plans.md.
+bench-redirect-plans: install
+	$(BIN)/python bench/redirect_plans.py
 
 # Needs DATABASE_URL=postgres://... (its own database); writes docs/benchmarks-sync.md.
 bench-sync: install
