@@ -197,3 +197,23 @@ def signup(base_url: str, email: str, *, source: str) -> dict:
         "codes": [e.get("code") for e in result.get("errors") or []],
         "graphql_errors": [e.get("message") for e in payload.get("errors") or []],
     }
+
+
+def gunicorn_settings(env: dict) -> dict:
+    """What gunicorn.conf.py (which gunicorn reads from ROOT) sets under `env`, as run."""
+    import runpy
+
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env)
+        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {
+        "workers": conf["workers"],
+        "worker_class": conf["worker_class"],
+        "max_requests": conf["max_requests"],
+        "max_requests_jitter": conf["max_requests_jitter"],
+        "gc_freeze": bool(int(env.get("GUNICORN_GC_FREEZE", "1") or "1")),
+    }

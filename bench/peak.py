@@ -33,6 +33,7 @@ from bench.harness import (  # noqa: E402
     ensure_database,
     free_port,
     get,
+    gunicorn_settings,
     prepare,
     require_loopback,
     server_env,
@@ -118,20 +119,11 @@ def run_scheme(name, base_env_extra, args, database_url, redis_url, paths, secti
 
 def server_config(env: dict) -> str:
     """gunicorn.conf.py and the cache settings as this run had them."""
-    import runpy
-
-    saved = dict(os.environ)
-    try:
-        os.environ.update(env)
-        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    freeze = env.get("GUNICORN_GC_FREEZE", "1") != "0"
+    conf = gunicorn_settings(env)
     return (
         f"{conf['workers']} {conf['worker_class']} workers, max-requests "
         f"{conf['max_requests']}{' (off)' if not conf['max_requests'] else ''}, gc.freeze() "
-        f"{'on' if freeze else 'off'}"
+        f"{'on' if conf['gc_freeze'] else 'off'}"
     )
 
 

@@ -135,25 +135,9 @@ def inprocess(env, settings, cases, extra=None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def gunicorn_settings(env: dict) -> dict:
-    """What gunicorn.conf.py (which gunicorn reads from ROOT) sets under `env`, as run."""
-    import runpy
-
-    saved = dict(os.environ)
-    try:
-        os.environ.update(env)
-        conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return {
-        "max_requests": conf["max_requests"],
-        "max_requests_jitter": conf["max_requests_jitter"],
-        "gc_freeze": bool(int(env.get("GUNICORN_GC_FREEZE", "1") or "1")),
-    }
-
-
 def server_line(env: dict) -> str:
+    from bench.harness import gunicorn_settings
+
     conf = gunicorn_settings(env)
     return (
         f"gunicorn 2 sync workers (--worker-class sync), max-requests {conf['max_requests']}"
@@ -173,6 +157,8 @@ class Server:
         self.env = {**env, "DJANGO_SETTINGS_MODULE": settings, **(extra or {})}
 
     def __enter__(self):
+        from bench.harness import gunicorn_settings
+
         conf = gunicorn_settings(self.env)
         self.proc = subprocess.Popen(
             [GUNICORN, "cms.wsgi:application", "--workers", "2", "--worker-class", "sync",

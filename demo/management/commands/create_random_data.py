@@ -36,6 +36,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms.graphql.types import rendition_specs
+from cms.progress import write_progress
 from news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -224,7 +225,7 @@ class Command(BaseCommand):
                     rng, run, start, spacing, known_ids,
                 )  # fmt: skip
             done += size
-            self._progress(done, total)
+            write_progress(self.stdout, done, total)
 
     def _batch(self, offset, size, sections, next_step, content_type, pool, authors, topics,
                rng, run, start, spacing, known_ids):  # fmt: skip
@@ -317,13 +318,6 @@ class Command(BaseCommand):
         FeaturedArticle.objects.bulk_create(
             FeaturedArticle(page=home, article=a, sort_order=i) for i, a in enumerate(newest)
         )
-
-    def _progress(self, done, total):
-        width = 40
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        self.stdout.write(f"\r[{bar}] {done}/{total}", ending="")
-        self.stdout.flush()
 
 
 def _colour(rng):

@@ -9,6 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import write_progress
 from news import renders
 from news.models import ArticlePage, ArticleRender
 
@@ -45,16 +46,9 @@ class Command(BaseCommand):
             built += renders.build(ids)
             last = ids[-1]
             done += len(ids)
-            self._progress(done, max(total, done))
+            write_progress(self.stdout, done, max(total, done))
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"\n{built} renders built in {elapsed:.1f} s"
             + (f" ({dropped} rows of unpublished articles dropped)." if dropped else ".")
         )
-
-    def _progress(self, done, total):
-        width = 40
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        self.stdout.write(f"\r[{bar}] {done}/{total}", ending="")
-        self.stdout.flush()
