@@ -86,7 +86,8 @@ class ArticleLoader(context.RequestLoader):
             if self.request is not None:
                 self._site = Site.find_for_request(self.request)
             if self._site is None:
-                self._site = Site.objects.filter(is_default_site=True).first()
+                default = Site.objects.filter(is_default_site=True).select_related("root_page")
+                self._site = default.first()
             self._site_read = True
         return self._site
 
@@ -94,7 +95,10 @@ class ArticleLoader(context.RequestLoader):
         if self._root is None:
             site = self.site
             row = None
-            if site is not None:
+            if site is not None and Site._meta.get_field("root_page").is_cached(site):
+                # Wagtail's site lookup reads the root page with the site: no second query.
+                row = (site.root_page.path, site.root_page.url_path)
+            elif site is not None:
                 row = Page.objects.filter(pk=site.root_page_id)
                 row = row.values_list("path", "url_path").first()
             self._root = row or (None, None)

@@ -213,3 +213,23 @@ def test_batched_body_matches_wagtails_own_conversion(client, db, newsroom, rf):
             assert mine.block.get_prep_value(mine.value) == theirs.block.get_prep_value(
                 theirs.value
             )
+
+
+def test_the_site_root_is_read_with_the_site_not_by_a_query_of_its_own(client, db, newsroom):
+    # Wagtail's site lookup selects the root page with the site; the loader uses it.
+    body = json.dumps({"query": LISTING, "variables": {"first": 5}})
+    client.post("/graphql/", body, content_type="application/json")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/graphql/", body, content_type="application/json")
+    assert "errors" not in response.json()
+    root_pk = newsroom["home"].get_parent().pk
+    home_pk = newsroom["home"].pk
+    lone_page_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if any(
+            f'"url_path" FROM "wagtailcore_page" WHERE "wagtailcore_page"."id" = {pk} ' in q["sql"]
+            for pk in (root_pk, home_pk)
+        )
+    ]
+    assert lone_page_reads == []
