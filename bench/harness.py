@@ -217,3 +217,15 @@ def gunicorn_settings(env: dict) -> dict:
         "max_requests_jitter": conf["max_requests_jitter"],
         "gc_freeze": bool(int(env.get("GUNICORN_GC_FREEZE", "1") or "1")),
     }
+
+
+def server_description(env: dict, *, workers=None, worker_class=None, freeze="") -> str:
+    """How gunicorn ran under `env`, for a report: workers (gunicorn.conf.py's unless the bench
+    set them on the command line), max-requests and gc.freeze()."""
+    conf = gunicorn_settings(env)
+    max_requests = conf["max_requests"]
+    return (
+        f"{workers or conf['workers']} {worker_class or conf['worker_class']} workers, "
+        f"max-requests {max_requests}{' (off)' if not max_requests else ''}, gc.freeze() "
+        f"{freeze}{'on' if conf['gc_freeze'] else 'off'}"
+    )

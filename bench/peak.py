@@ -33,9 +33,9 @@ from bench.harness import (  # noqa: E402
     ensure_database,
     free_port,
     get,
-    gunicorn_settings,
     prepare,
     require_loopback,
+    server_description,
     server_env,
 )
 from bench.loadtest import parse_wrk, wrk_command  # noqa: E402
@@ -114,17 +114,7 @@ def run_scheme(name, base_env_extra, args, database_url, redis_url, paths, secti
         wrk(server.base_url, requests_file, args, 3)
         quiet = phase(env, server, requests_file, args, sections, hot, quiet=True)
         busy = phase(env, server, requests_file, args, sections, hot, quiet=False)
-    return {"quiet": quiet, "publishing": busy, "server": server_config(env)}
-
-
-def server_config(env: dict) -> str:
-    """gunicorn.conf.py and the cache settings as this run had them."""
-    conf = gunicorn_settings(env)
-    return (
-        f"{conf['workers']} {conf['worker_class']} workers, max-requests "
-        f"{conf['max_requests']}{' (off)' if not conf['max_requests'] else ''}, gc.freeze() "
-        f"{'on' if conf['gc_freeze'] else 'off'}"
-    )
+    return {"quiet": quiet, "publishing": busy, "server": server_description(env)}
 
 
 def render(results, args, elapsed, load_before) -> str:

@@ -136,13 +136,11 @@ def inprocess(env, settings, cases, extra=None) -> dict:
 
 
 def server_line(env: dict) -> str:
-    from bench.harness import gunicorn_settings
+    from bench.harness import server_description
 
-    conf = gunicorn_settings(env)
-    return (
-        f"gunicorn 2 sync workers (--worker-class sync), max-requests {conf['max_requests']}"
-        f"{' (off)' if not conf['max_requests'] else ''}, gc.freeze() after preload "
-        f"{'on' if conf['gc_freeze'] else 'off'}"
+    # The bench sets workers and class on gunicorn's command line (Server below).
+    return "gunicorn " + server_description(
+        env, workers=2, worker_class="sync", freeze="after preload "
     )
 
 

@@ -1,7 +1,6 @@
 """What a cache hit reads: the clock alone when this process saw the answer fresh at that
 clock, with Redis not even that while no change is announced; and what stays correct."""
 
-import json
 import uuid
 from urllib.parse import urlencode
 
@@ -12,15 +11,12 @@ from django.core.cache import caches
 from cms import cache as redis_cache
 from cms.graphql import cache as http_cache
 from news.models import ArticlePage
+from tests.cache_reads import titles
 from tests.factories import dated, make_article, make_section, make_site
 from tests.redis_helpers import RedisServer
 
 QUERY = '{ articles(section: "monde") { edges { node { title } } } }'
 URL = "/graphql/?" + urlencode({"query": QUERY})
-
-
-def titles(response):
-    return [e["node"]["title"] for e in json.loads(response.content)["data"]["articles"]["edges"]]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.graphql import cache as http_cache
+from tests.cache_reads import titles
 from tests.factories import dated, make_article, make_section, make_site
 
 QUERY = "query Q($s: String) { articles(section: $s, first: 5) { edges { node { title } } } }"
@@ -30,10 +31,6 @@ def site(db):
     make_article(make_section(home, "Monde"), "Au sommet", published_at=dated(1))
     make_article(make_section(home, "Sport"), "Au stade", published_at=dated(2))
     return home
-
-
-def titles(response):
-    return [e["node"]["title"] for e in response.json()["data"]["articles"]["edges"]]
 
 
 def url(**params):

@@ -2,7 +2,6 @@
 answer at once and rebuilds it once its response is sent, within a bound (GRACE). Counted in
 rebuilds and read from the cache, never timed."""
 
-import json
 import time
 from urllib.parse import urlencode
 
@@ -10,7 +9,7 @@ import pytest
 from django.core.cache import caches
 
 from cms.graphql import cache as http_cache
-from news.models import ArticlePage
+from tests.cache_reads import retitle, titles
 from tests.factories import dated, make_article, make_section, make_site
 
 QUERY = '{ articles(section: "monde") { edges { node { title } } } }'
@@ -22,16 +21,6 @@ def monde(db, settings):
     settings.KIOSQUE_CACHE = {**settings.KIOSQUE_CACHE, "REVALIDATE_AFTER_RESPONSE": True}
     section = make_section(make_site(), "Monde")
     return make_article(section, "Premier", published_at=dated(1))
-
-
-def titles(response):
-    return [e["node"]["title"] for e in json.loads(response.content)["data"]["articles"]["edges"]]
-
-
-def retitle(article, title):
-    article = ArticlePage.objects.get(pk=article.pk)
-    article.title = title
-    article.save_revision().publish()
 
 
 def only_key():

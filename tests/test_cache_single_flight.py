@@ -2,7 +2,6 @@
 answer (for at most GRACE seconds) or, on a key with no answer yet, wait for the rebuilt one.
 Counted in rebuilds, never timed."""
 
-import json
 import time
 from urllib.parse import urlencode
 
@@ -11,6 +10,7 @@ from django.core.cache import caches
 
 from cms.graphql import cache as http_cache
 from news.models import ArticlePage
+from tests.cache_reads import retitle, titles
 from tests.factories import dated, make_article, make_section, make_site
 
 QUERY = '{ articles(section: "monde") { edges { node { title } } } }'
@@ -31,16 +31,6 @@ def lock_of(rf):
     request = rf.get(URL)
     key = http_cache.response_key(request, http_cache._site_memo.site_id(request, None))
     return http_cache.lock_key(key)
-
-
-def titles(response):
-    return [e["node"]["title"] for e in json.loads(response.content)["data"]["articles"]["edges"]]
-
-
-def retitle(article, title):
-    article = ArticlePage.objects.get(pk=article.pk)
-    article.title = title
-    article.save_revision().publish()
 
 
 def test_while_another_request_rebuilds_the_previous_answer_is_served(client, rf, monde):

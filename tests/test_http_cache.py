@@ -12,6 +12,7 @@ from wagtail.contrib.redirects.models import Redirect
 
 from cms.graphql import cache as http_cache
 from news.models import ArticlePage
+from tests.cache_reads import titles
 from tests.factories import (
     AuthorFactory,
     TopicFactory,
@@ -92,10 +93,6 @@ def fetch(client, query=QUERY, **extra):
     with CaptureQueriesContext(connection) as ctx:
         response = get(client, query, **extra)
     return len(ctx.captured_queries), response
-
-
-def titles(response):
-    return [e["node"]["title"] for e in response.json()["data"]["articles"]["edges"]]
 
 
 def test_anonymous_get_is_publicly_cacheable_without_cookies(client, site):
