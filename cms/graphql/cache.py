@@ -157,9 +157,9 @@ class _SiteMemo:
             if host in self._sites:
                 self._sites.move_to_end(host)
                 return self._sites[host]
-        from wagtail.models import Site
+        from cms.sites import find_for_request
 
-        site = Site.find_for_request(request)
+        site = find_for_request(request)
         site_id = site.pk if site is not None else None
         with self._lock:
             self._sites[host] = site_id
