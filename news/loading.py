@@ -179,6 +179,11 @@ class ArticleLoader(context.RequestLoader):
         rows = _ARTICLE_BY[field].fetch(*self._public_shape(), now=timezone.now(), value=value)
         return rows[0] if rows else None
 
+    def public_articles(self, pks: list[int]) -> dict[int, ArticlePage]:
+        """The live, public articles among `pks`, by id, read with their stored renders."""
+        rows = _BY_IDS.fetch(*self._public_shape(), now=timezone.now(), pks=sorted(set(pks)))
+        return {article.pk: article for article in rows}
+
     def _public_shape(self) -> tuple[str | None, tuple[str, ...]]:
         """What the prepared public reads' SQL depends on: the edition's root, the restrictions."""
         return self.edition_root()[0], tuple(self.private_paths)
@@ -409,6 +414,11 @@ _LISTING = PreparedQuery(_listing, now=DATETIME)
 _LISTING_AFTER = PreparedQuery(_listing, now=DATETIME, published_at=DATETIME, pk=INT)
 _ROOT_SECTION_ROWS = PreparedQuery(visibility.root_section_rows)
 _TARGETS = PreparedQuery(_targets, now=DATETIME, pks=Many(INT))
+_BY_IDS = PreparedQuery(
+    lambda *shape, **values: _targets(*shape, **values).select_related(*RENDER_RELATED),
+    now=DATETIME,
+    pks=Many(INT),
+)
 _SECTIONS_AT = PreparedQuery(_sections_at, now=DATETIME, paths=Many(TEXT))
 _RESTRICTED = PreparedQuery(
     lambda: PageViewRestriction.objects.values_list("page__path", flat=True)

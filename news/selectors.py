@@ -172,8 +172,7 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
     dependencies.record_pages(info, ids)
     if not ids:
         return []
-    qs = with_render(articles_for_request(info)).filter(pk__in=ids)
-    found = {a.pk: a for a in qs}
+    found = loader_for(info).public_articles(ids)
     return prepare_articles([found[pk] for pk in ids if pk in found], info=info)
 
 
