@@ -10,13 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from cms import keyset, prepared
+from cms import keyset, prepared, sites
 from cms.prepared import DATETIME, INT, TEXT, Many, PreparedQuery
 from cms.sites import find_for_request
-from news import visibility
+from home import schema as home_schema
+from news import loading, visibility
 from news.loading import loader_for
 from news.models import ArticlePage
-from tests.factories import make_article, make_section, make_site
+from tests.factories import feature, make_article, make_section, make_site
 
 
 class _CountingBuild:
@@ -263,3 +264,53 @@ def test_the_site_is_read_once_per_request(rf):
         assert find_for_request(request) is site
         assert Site.find_for_request(request) is site
     assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_every_public_read_is_prepared_on_this_database(gql):
+    """A shape that stopped preparing (a Django upgrade, a new filter) would still answer, only
+    slower: this fails instead, on SQLite and on PostgreSQL."""
+    home = make_site()
+    section = make_section(home)
+    target = make_article(section, "Cible", slug="cible")
+    article = make_article(
+        section, "Avec lien", slug="avec-lien", body=[("related", {"page": target, "label": ""})]
+    )
+    feature(home, article, target)
+    reads = {
+        "site": sites._CANDIDATES,
+        "restrictions": loading._RESTRICTED,
+        "root sections": loading._ROOT_SECTION_ROWS,
+        "article by path": loading._ARTICLE_BY["url_path"],
+        "article by slug": loading._ARTICLE_BY["slug"],
+        "inline targets": loading._TARGETS,
+        "sections": loading._SECTIONS_AT,
+        "listing": loading._LISTING,
+        "listing after": loading._LISTING_AFTER,
+        "articles by id": loading._BY_IDS,
+        "home": home_schema._LIVE_HOME,
+    }
+    for query in reads.values():
+        query._shapes.clear()
+    path = "/monde/avec-lien/"
+    data = gql.data(
+        """query($p: String) {
+          a: article(urlPath: $p) { section { slug } body { ... on InlineRelatedBlock {
+            article { title } } } }
+          b: article(slug: "cible") { title }
+          home { featuredArticles { title } }
+          articles(first: 1) { pageInfo { endCursor } edges { node { title } } } }""",
+        {"p": path},
+    )
+    assert data["a"]["section"]["slug"] == "monde"
+    assert data["a"]["body"][0]["article"]["title"] == "Cible"
+    assert [a["title"] for a in data["home"]["featuredArticles"]] == ["Avec lien", "Cible"]
+    cursor = data["articles"]["pageInfo"]["endCursor"]
+    after = gql.data(
+        "query($c: String) { articles(first: 1, after: $c) { edges { node { title } } } }",
+        {"c": cursor},
+    )
+    assert len(after["articles"]["edges"]) == 1
+    for name, query in reads.items():
+        kinds = {type(shape).__name__ for shape in query._shapes.values()}
+        assert kinds == {"_Shape"}, (name, kinds)
