@@ -342,3 +342,15 @@ def test_editing_the_newsletter_box_makes_the_next_request_fresh(client, site):
         "title": "La lettre du soir",
         "consentVersion": "2026-11",
     }
+
+
+def test_counted_rebuilds_add_up_their_cpu_time_for_the_peak_bench(client, site, settings):
+    settings.KIOSQUE_CACHE = {**CACHE_OPTIONS, "COUNT_REBUILDS": True}
+    cache = http_cache._cache()
+    fetch(client, "{ sections { title } }")  # a first rebuild starts the counters
+    rebuilds_before = cache.get(http_cache.REBUILDS_KEY)
+    cpu_before = cache.get(http_cache.REBUILD_CPU_KEY)
+    fetch(client)  # built and kept
+    assert fetch(client)[0] == 0  # a hit: not a rebuild
+    assert cache.get(http_cache.REBUILDS_KEY) == rebuilds_before + 1
+    assert cache.get(http_cache.REBUILD_CPU_KEY) > cpu_before
