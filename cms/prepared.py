@@ -1,8 +1,8 @@
 """Querysets compiled to SQL once per process and shape; each use binds new values.
 
 Building a Wagtail page queryset with the visibility rules and compiling it to SQL costs more
-Python than running it: about 1-2 ms per query for the site lookup, an article by path or a
-listing page, against a tenth of that in SQLite or PostgreSQL. The hot public reads have a
+Python than running it costs the database (a profile of an uncached article showed it as the
+largest part of the request before any field ran). The hot public reads have a
 handful of shapes per site (what differs between two requests is the time, a path, a slug, a
 cursor), so a `PreparedQuery` compiles each shape once, the way a database prepares a statement:
 
