@@ -22,7 +22,12 @@ class _LazyStreamValue(StreamValue):
         # Only called for attributes not set yet: the decoded ones, on first use.
         if name not in self._DECODED or "_text" not in self.__dict__:
             raise AttributeError(name)
-        decoded = self.stream_block.to_python(self.__dict__.pop("_text"))
+        # As StreamField.from_db_value does: the column's JSON, then the stream (which also
+        # takes a JSON string stored inside the JSON, as a raw import may have written it).
+        field = self._stream_field
+        decoded = field.to_python(
+            field.json_field.from_db_value(self.__dict__.pop("_text"), None, None)
+        )
         for attr in self._DECODED:
             setattr(self, attr, getattr(decoded, attr))
         self.is_lazy = decoded.is_lazy

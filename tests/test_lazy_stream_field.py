@@ -1,6 +1,7 @@
 """Article bodies are decoded when something reads them, and behave as Wagtail's StreamField."""
 
 import copy
+import json
 import pickle
 
 import pytest
@@ -88,3 +89,20 @@ def test_text_that_is_not_json_keeps_wagtails_raw_text():
 def test_migrations_see_wagtails_field():
     _name, path, _args, _kwargs = ArticlePage._meta.get_field("body").deconstruct()
     assert path == "wagtail.fields.StreamField"
+
+
+@pytest.mark.django_db
+def test_a_body_written_as_a_json_string_reads_as_wagtail_reads_it():
+    """A raw import may store the stream's JSON as a string inside the column's JSON."""
+    article = make_article(make_section(make_site()), "Importé", slug="importe")
+    raw = [{"type": "heading", "value": {"text": "Titre", "level": "h2"}, "id": "a"}]
+    ArticlePage.objects.filter(pk=article.pk).update(body=json.dumps(raw))
+    lazy = ArticlePage.objects.get(pk=article.pk).body
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM news_articlepage WHERE page_ptr_id = %s", [article.pk])
+        text = cursor.fetchone()[0]
+    field = ArticlePage._meta.get_field("body")
+    col = field.get_col("news_articlepage")
+    plain = StreamField(field.stream_block).from_db_value(text, col, connection)
+    assert [b.block_type for b in lazy] == [b.block_type for b in plain] == ["heading"]
+    assert lazy[0].value["text"] == "Titre"
