@@ -74,9 +74,9 @@ def _ranked_list(rows: list[tuple[int, float, datetime | None]], *, exact: bool 
 
 @contextmanager
 def _gin_cursor():
-    """A cursor whose queries use the GIN index. The table's rows are narrow (see migration
-    0003), so the planner rates a sequential scan cheap, but that scan would decompress every
-    vector to test it."""
+    """A cursor whose queries start from an index (the GIN index, or the date index for a
+    common word). The table's rows are narrow (see migration 0003), so the planner rates a
+    sequential scan cheap, but that scan would test every vector."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         yield cursor
