@@ -86,6 +86,11 @@ def phase(env, server, requests_file, args, sections, hot, *, quiet: bool) -> di
     load.update(found)
     changes = found.get("publishes", 0) + found.get("updates", 0)
     load["rebuilds_per_change"] = found.get("rebuilds", 0) / changes if changes else None
+    load["cpu_per_change"] = (
+        (found.get("newsroom_cpu_s", 0) / changes, found.get("rebuild_cpu_s", 0) / changes)
+        if changes
+        else None
+    )
     load["hit_share"] = 1 - found.get("rebuilds", 0) / load["requests"] if load["requests"] else 0
     stale = found.get("staleness_s") or [0.0]
     load["max_staleness_s"] = max(stale)
@@ -159,7 +164,17 @@ def render(results, args, elapsed, load_before) -> str:
         return a[key] / b[key] if b.get(key) else float("nan")
 
     busy_t, busy_g = tags["publishing"], generation["publishing"]
+
+    def cpu(r):
+        if not r.get("cpu_per_change"):
+            return "-"
+        newsroom, rebuilt = r["cpu_per_change"]
+        return f"the newsroom's write {newsroom * 1e3:.0f} ms, the rebuilds {rebuilt * 1e3:.0f} ms"
+
     lines += [
+        "",
+        "CPU per change under publishing (the machine's readers lose it): tags: "
+        f"{cpu(busy_t)}; global generation: {cpu(busy_g)}.",
         "",
         "Ratios in this run:",
         "",

@@ -37,6 +37,11 @@ def rebuilds() -> int:
     return caches[http_cache.options()["ALIAS"]].get(http_cache.REBUILDS_KEY) or 0
 
 
+def rebuild_cpu_s() -> float:
+    cache = caches[http_cache.options()["ALIAS"]]
+    return (cache.get(http_cache.REBUILD_CPU_KEY) or 0) / 1_000_000
+
+
 def shows(url: str, text: str) -> bool:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
         return text in response.read().decode()
@@ -81,7 +86,8 @@ def main() -> None:
     section_slugs, hot = sys.argv[3].split(","), sys.argv[4].split(",")
     quiet = "--quiet" in sys.argv
     sections = [SectionPage.objects.get(slug=slug) for slug in section_slugs]
-    before = rebuilds()
+    before, cpu_before = rebuilds(), rebuild_cpu_s()
+    newsroom_cpu = 0.0  # CPU this process spent writing the changes (not probing)
     # The bench starts its load when this line arrives: Django's start-up is not in the run.
     print("ready", flush=True)
     started = time.monotonic()
@@ -101,13 +107,17 @@ def main() -> None:
             continue
         if now >= next_publish and next_publish <= next_update:
             section = sections[publishes % len(sections)]
+            cpu = time.process_time()
             title = publish(section, publishes)
+            newsroom_cpu += time.process_time() - cpu
             changed = time.monotonic()
             watch(base_url + listing_path(section.slug), title, changed)
             publishes += 1
             next_publish += PUBLISH_EVERY
         elif now >= next_update:
+            cpu = time.process_time()
             title = correct(hot[updates % len(hot)], updates)
+            newsroom_cpu += time.process_time() - cpu
             changed = time.monotonic()
             path = article_path(hot[updates % len(hot)])
             watch(base_url + path, title, changed)
@@ -123,6 +133,8 @@ def main() -> None:
                 "publishes": publishes,
                 "updates": updates,
                 "rebuilds": rebuilds() - before,
+                "rebuild_cpu_s": rebuild_cpu_s() - cpu_before,
+                "newsroom_cpu_s": newsroom_cpu,
                 "staleness_s": staleness,
             }
         )

@@ -112,3 +112,42 @@ def redis_client(cache):
     """The `redis.Redis` behind a Django RedisCache, for what its cache API lacks (PUBLISH and
     SUBSCRIBE, for the response cache's change announcements). Django keeps it in `_cache`."""
     return cache._cache.get_client(write=True)
+
+
+def compile_queryset(queryset):
+    """(compiler, sql, params) of `queryset` as iterating it would compile it, or None when it
+    can match no row (`.none()`, an empty `__in`).
+
+    cms.prepared keeps the compiler of a query shape, whose setup (selected columns,
+    `select_related` populators, converters) it reuses with other parameters; Django compiles
+    inside `QuerySet.__iter__` and keeps that state private."""
+    from django.core.exceptions import EmptyResultSet
+
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return (compiler, sql, tuple(params)) if sql else None
+
+
+def run_compiled(queryset, compiler, sql: str, params) -> list:
+    """Evaluate a copy of `queryset` as if it had compiled to `sql` and `params` with
+    `compiler`'s setup: Django instantiates rows, follows `select_related` and prefetches as
+    usual. Django has no public way to run a queryset from SQL compiled earlier (`raw()` drops
+    `select_related`, annotations and values lists)."""
+    import copy
+
+    from django.db import connections
+
+    queryset = queryset._chain()
+    bound = copy.copy(compiler)
+    bound.connection = connections[queryset.db]  # this thread's connection
+    bound.as_sql = lambda *args, **kwargs: (sql, params)
+    queryset.query.get_compiler = lambda *args, **kwargs: bound
+    return list(queryset)
+
+
+def has_prefetches(queryset) -> bool:
+    """Whether `queryset` has `prefetch_related` lookups (Django keeps them private)."""
+    return bool(queryset._prefetch_related_lookups)

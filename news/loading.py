@@ -13,15 +13,18 @@ and inline blocks are registered too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 
-from cms import upstream
+from cms import keyset, sites, upstream
 from cms.graphql import context
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
+from cms.prepared import DATETIME, INT, TEXT, Many, PreparedQuery
 from news import body, renders, visibility
 from news.models import (
     ArticleAuthor,
@@ -84,7 +87,7 @@ class ArticleLoader(context.RequestLoader):
     def site(self) -> Site | None:
         if not self._site_read:
             if self.request is not None:
-                self._site = Site.find_for_request(self.request)
+                self._site = sites.find_for_request(self.request)
             if self._site is None:
                 default = Site.objects.filter(is_default_site=True).select_related("root_page")
                 self._site = default.first()
@@ -137,15 +140,15 @@ class ArticleLoader(context.RequestLoader):
         """Tree paths of every page behind a view restriction (Wagtail's `.public()` would
         read them again on every call)."""
         if self._private is None:
-            rows = PageViewRestriction.objects.values_list("page__path", flat=True)
-            self._private = list(rows)
+            self._private = _RESTRICTED.fetch()
         return self._private
 
     def root_sections(self) -> list[tuple[str, str, bool]]:
         root_path = self.edition_root()[0]
         if root_path not in self._root_sections:
+            rows = _ROOT_SECTION_ROWS.fetch(root_path) if root_path is not None else []
             self._root_sections[root_path] = visibility.root_sections(
-                root_path, self.private_paths
+                root_path, self.private_paths, rows
             )
         return self._root_sections[root_path]
 
@@ -160,6 +163,30 @@ class ArticleLoader(context.RequestLoader):
             children=self.root_sections() if listing else None,
             **filters,
         )
+
+    def listing_page(self, *, first: int, position=None, section: str | None = None):
+        """Up to `first` public articles of the listing (newest first), after the cursor
+        `position` ((published_at, pk) or None), read with their stored renders."""
+        shape = (*self._public_shape(), tuple(self.root_sections()), section, first)
+        if position is None:
+            return _LISTING.fetch(*shape, now=timezone.now())
+        published_at, pk = position
+        return _LISTING_AFTER.fetch(*shape, now=timezone.now(), published_at=published_at, pk=pk)
+
+    def public_article(self, field: str, value) -> ArticlePage | None:
+        """The live, public article whose `field` ("url_path", "slug" or "pk") is `value`,
+        read with its stored render."""
+        rows = _ARTICLE_BY[field].fetch(*self._public_shape(), now=timezone.now(), value=value)
+        return rows[0] if rows else None
+
+    def public_articles(self, pks: list[int]) -> dict[int, ArticlePage]:
+        """The live, public articles among `pks`, by id, read with their stored renders."""
+        rows = _BY_IDS.fetch(*self._public_shape(), now=timezone.now(), pks=sorted(set(pks)))
+        return {article.pk: article for article in rows}
+
+    def _public_shape(self) -> tuple[str | None, tuple[str, ...]]:
+        """What the prepared public reads' SQL depends on: the edition's root, the restrictions."""
+        return self.edition_root()[0], tuple(self.private_paths)
 
     def sections_query(self) -> QuerySet[SectionPage]:
         root_path = self.edition_root()[0]
@@ -235,7 +262,8 @@ class ArticleLoader(context.RequestLoader):
             wanted |= self.references(article)[1]
         wanted -= self.targets.keys()
         if wanted:
-            found = {p.pk: p for p in self.articles_query().filter(pk__in=wanted)}
+            rows = _TARGETS.fetch(*self._public_shape(), now=timezone.now(), pks=sorted(wanted))
+            found = {p.pk: p for p in rows}
             for pk in wanted:
                 self.targets[pk] = found.get(pk)
             for article in found.values():
@@ -315,7 +343,10 @@ class ArticleLoader(context.RequestLoader):
         steplen = Page.steplen
         missing = {a.path[:-steplen] for a in articles} - self.sections.keys()
         if missing:
-            for section in self.sections_query().filter(path__in=missing):
+            rows = _SECTIONS_AT.fetch(
+                *self._public_shape(), now=timezone.now(), paths=sorted(missing)
+            )
+            for section in rows:
                 self.sections[section.path] = section
             for path in missing:
                 self.sections.setdefault(path, None)
@@ -338,6 +369,60 @@ class ArticleLoader(context.RequestLoader):
                 lead_field.set_cached_value(article, images.get(article.lead_image_id))
             if article.social_image_id:
                 social_field.set_cached_value(article, images.get(article.social_image_id))
+
+
+# The public reads every uncached article request makes, compiled once per site, edition and
+# set of restrictions (cms.prepared); `now` and the looked-up values are bound per request.
+RENDER_RELATED = ("locale", "render")
+
+
+def _article_by(field, root_path, private, *, now, value):
+    articles = visibility.published_articles(root_path=root_path, private=list(private), now=now)
+    return articles.select_related(*RENDER_RELATED).filter(**{field: value})[:1]
+
+
+_ARTICLE_BY = {
+    "url_path": PreparedQuery(partial(_article_by, "url_path"), now=DATETIME, value=TEXT),
+    "slug": PreparedQuery(partial(_article_by, "slug"), now=DATETIME, value=TEXT),
+    "pk": PreparedQuery(partial(_article_by, "pk"), now=DATETIME, value=INT),
+}
+
+
+def _targets(root_path, private, *, now, pks):
+    articles = visibility.published_articles(root_path=root_path, private=list(private), now=now)
+    return articles.filter(pk__in=pks)
+
+
+def _sections_at(root_path, private, *, now, paths):
+    sections = visibility.published_sections(root_path=root_path, private=list(private), now=now)
+    return sections.filter(path__in=paths)
+
+
+def _listing(root_path, private, children, section, first, *, now, **position):
+    articles = visibility.published_articles(
+        root_path=root_path, private=list(private), children=list(children), section=section,
+        now=now,
+    )  # fmt: skip
+    if position:
+        articles = articles.filter(
+            keyset.before(("published_at", "pk"), (position["published_at"], position["pk"]))
+        )
+    return articles.select_related(*RENDER_RELATED)[:first]
+
+
+_LISTING = PreparedQuery(_listing, now=DATETIME)
+_LISTING_AFTER = PreparedQuery(_listing, now=DATETIME, published_at=DATETIME, pk=INT)
+_ROOT_SECTION_ROWS = PreparedQuery(visibility.root_section_rows)
+_TARGETS = PreparedQuery(_targets, now=DATETIME, pks=Many(INT))
+_BY_IDS = PreparedQuery(
+    lambda *shape, **values: _targets(*shape, **values).select_related(*RENDER_RELATED),
+    now=DATETIME,
+    pks=Many(INT),
+)
+_SECTIONS_AT = PreparedQuery(_sections_at, now=DATETIME, paths=Many(TEXT))
+_RESTRICTED = PreparedQuery(
+    lambda: PageViewRestriction.objects.values_list("page__path", flat=True)
+)
 
 
 class _InfoOf:

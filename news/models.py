@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLField, GraphQLInt, GraphQLString
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, MultipleChooserPanel
-from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -26,6 +25,7 @@ from cms.preview import KiosquePreviewMixin
 from news.author_chooser import AuthorViewSet
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
+from news.fields import LazyStreamField
 from news.forms import ArticlePageForm, NewsroomPageForm
 from news.richtext import plain_text
 
@@ -240,7 +240,7 @@ class ArticlePage(KiosquePreviewMixin, Page):
         blank=True,
         help_text=_("Décrit l'image pour les lecteurs d'écran."),
     )
-    body = StreamField(ArticleBodyBlock(), verbose_name=_("corps"), blank=True)
+    body = LazyStreamField(ArticleBodyBlock(), verbose_name=_("corps"), blank=True)
     # Read side of `article_topics` (filters, search, prefetches). The admin form and the
     # importers write `article_topics`, which revisions carry with its order (set_topics).
     topics = models.ManyToManyField(

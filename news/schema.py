@@ -7,7 +7,7 @@ import graphene
 from django.conf import settings
 from grapple.registry import registry
 
-from cms import cursors, keyset
+from cms import cursors
 from cms.cursors import MAX_PK
 from cms.graphql.cache import mark_uncacheable
 from cms.graphql.dependencies import record
@@ -63,7 +63,7 @@ def _bounded_count(connection) -> tuple[int, bool]:
         cap = settings.KIOSQUE.get("TOTAL_COUNT_CAP", 1000)
         # Unordered: any cap + 1 rows will do, so the database may start from the cheapest
         # side (a common topic's links rather than the date index walked until the cap).
-        found = connection["queryset"].order_by()[: cap + 1].count()
+        found = connection["queryset"]().order_by()[: cap + 1].count()
         connection["count"] = (min(found, cap), found <= cap)
     return connection["count"]
 
@@ -107,13 +107,10 @@ def check_locale(locale: str | None) -> str | None:
     return locale
 
 
-def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
+def paginate_articles(info, *, first: int, after: str | None, **filters) -> dict:
     first = check_page_size(first)
-    page_qs = qs
-    if after:
-        position = cursors.decode_position(after)
-        page_qs = qs.filter(keyset.before(("published_at", "pk"), position))
-    rows = list(selectors.with_render(page_qs)[: first + 1])
+    position = cursors.decode_position(after) if after else None
+    rows = selectors.listing_page(info, first=first + 1, position=position, **filters)
     has_next = len(rows) > first
     rows = selectors.prepare_articles(rows[:first], info=info)
     edges = [{"cursor": encode_cursor(a), "node": a} for a in rows]
@@ -123,7 +120,8 @@ def paginate_articles(qs, *, first: int, after: str | None, info) -> dict:
             "has_next_page": has_next,
             "end_cursor": edges[-1]["cursor"] if edges else None,
         },
-        "queryset": qs,
+        # Built only when `totalCount` is asked for.
+        "queryset": lambda: selectors.articles_for_request(info, listing=True, **filters),
     }
 
 
@@ -203,7 +201,6 @@ class NewsQuery(graphene.ObjectType):
     ):
         check_text_args(section=section, topic=topic, author=author)
         selectors.use_edition(info, check_locale(locale))
-        qs = selectors.articles_for_request(
-            info, listing=True, section=section, topic=topic, author=author
+        return paginate_articles(
+            info, first=first, after=after, section=section, topic=topic, author=author
         )
-        return paginate_articles(qs, first=first, after=after, info=info)

@@ -13,11 +13,18 @@ from django.db.models import Prefetch, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from cms import keyset
 from cms.graphql.interfaces import page_path
 from cms.graphql.types import rendition_specs
 from news import body, dependencies
 from news.graphql import PublicRelatedLink
-from news.loading import authors_prefetch, links_prefetch, loader_for, topics_prefetch
+from news.loading import (
+    RENDER_RELATED,
+    authors_prefetch,
+    links_prefetch,
+    loader_for,
+    topics_prefetch,
+)
 from news.models import ArticlePage, SectionPage
 from news.richtext import safe_url
 
@@ -52,6 +59,20 @@ def articles_for_request(info, *, listing: bool = False, **filters) -> QuerySet[
     if listing:
         dependencies.record_listing(info, **filters)
     return loader_for(info).articles_query(listing=listing, **filters)
+
+
+def listing_page(info, *, first: int, position=None, **filters) -> list[ArticlePage]:
+    """Up to `first` public articles of the listing `filters` (section, topic, author slugs)
+    after the cursor `position` ((published_at, pk) or None), with their stored renders."""
+    dependencies.record_listing(info, **filters)
+    loader = loader_for(info)
+    if filters.get("topic") is None and filters.get("author") is None:
+        # Prepared (cms.prepared): a topic or author filter reads the slug's id first.
+        return loader.listing_page(first=first, position=position, section=filters.get("section"))
+    qs = loader.articles_query(listing=True, **filters)
+    if position is not None:
+        qs = qs.filter(keyset.before(("published_at", "pk"), position))
+    return list(with_render(qs)[:first])
 
 
 def sections_for_request(info) -> QuerySet[SectionPage]:
@@ -118,7 +139,7 @@ def stored_render(article: ArticlePage, *, info):
 
 def with_render(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     """Public articles read with their stored render, in the same query."""
-    return qs.select_related("locale", "render")
+    return qs.select_related(*RENDER_RELATED)
 
 
 def body_children(article: ArticlePage, *, info) -> list:
@@ -151,12 +172,22 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
     dependencies.record_pages(info, ids)
     if not ids:
         return []
-    qs = with_render(articles_for_request(info)).filter(pk__in=ids)
-    found = {a.pk: a for a in qs}
+    found = loader_for(info).public_articles(ids)
     return prepare_articles([found[pk] for pk in ids if pk in found], info=info)
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
+    loader = loader_for(info)
+    given = [
+        (f, v) for f, v in (("url_path", url_path), ("slug", slug), ("pk", pk)) if v is not None
+    ]
+    if len(given) == 1:
+        field, value = given[0]
+        if field == "url_path":
+            root = loader.edition_root()[1] or "/"
+            value = root.rstrip("/") + "/" + url_path.strip("/") + "/"
+        article = loader.public_article(field, value)
+        return None if article is None else prepare_articles([article], info=info)[0]
     qs = with_render(articles_for_request(info))
     if pk is not None:
         qs = qs.filter(pk=pk)

@@ -19,10 +19,10 @@ from wagtail.models import Page
 from news.models import ArticlePage, Author, SectionPage, Topic
 
 
-def exclude_scheduled(qs: QuerySet) -> QuerySet:
+def exclude_scheduled(qs: QuerySet, now=None) -> QuerySet:
     """Hide pages past their expiry (Wagtail unpublishes them only when its scheduler runs)
-    or not yet due to go live."""
-    now = timezone.now()
+    or not yet due to go live (at `now`, default: the current time)."""
+    now = now or timezone.now()
     return qs.exclude(expire_at__lte=now).exclude(Q(live=True) & Q(go_live_at__gt=now))
 
 
@@ -62,10 +62,10 @@ def under_visible_sections(qs: QuerySet, root_paths: Iterable[str], private) -> 
 
 
 def published_sections(
-    *, root_path: str | None, private: list[str] | None = None
+    *, root_path: str | None, private: list[str] | None = None, now=None
 ) -> QuerySet[SectionPage]:
     """Live, public, on-schedule sections right under the site root `root_path`."""
-    qs = exclude_scheduled(without_private(SectionPage.objects.live(), private))
+    qs = exclude_scheduled(without_private(SectionPage.objects.live(), private), now)
     if root_path is None:
         return qs.none()
     return qs.filter(path__startswith=root_path, depth=len(root_path) // Page.steplen + 1)
@@ -79,6 +79,7 @@ def published_articles(
     author: str | None = None,
     private: list[str] | None = None,
     children: list[tuple[str, str, bool]] | None = None,
+    now=None,
 ) -> QuerySet[ArticlePage]:
     """Live, public articles under the site root `root_path` whose section is public too.
 
@@ -86,12 +87,13 @@ def published_articles(
     request; `children` (from `root_sections`) turns the section check into plain path filters,
     which lets the database walk the publication-date index and stop after one page of results
     (the subquery form sorts every article of the site: 1.4 s at 100,000 on PostgreSQL)."""
-    qs = exclude_scheduled(without_private(ArticlePage.objects.live(), private))
+    now = now or timezone.now()
+    qs = exclude_scheduled(without_private(ArticlePage.objects.live(), private), now)
     if root_path is None:
         return qs.none()
     if children is not None:
         return _articles_under(qs, root_path, children, section, topic, author)
-    sections = published_sections(root_path=root_path, private=private)
+    sections = published_sections(root_path=root_path, private=private, now=now)
     if section is not None:
         sections = sections.filter(slug=section)
     parent_len = len(root_path) + Page.steplen
@@ -149,18 +151,27 @@ def _by_topic_and_author(qs, topic: str | None, author: str | None) -> QuerySet:
     return qs
 
 
-def root_sections(root_path: str | None, private: list[str]) -> list[tuple[str, str, bool]]:
+def root_section_rows(root_path: str) -> QuerySet:
+    """The rows `root_sections` classifies: every section right under `root_path`. Through the
+    (small) section table: the page table has no index to find a page's children without
+    scanning its descendants."""
+    return SectionPage.objects.filter(
+        path__startswith=root_path, depth=len(root_path) // Page.steplen + 1
+    ).values_list("path", "slug", "live", "content_type_id", "expire_at", "go_live_at")
+
+
+def root_sections(
+    root_path: str | None, private: list[str], rows: Iterable | None = None
+) -> list[tuple[str, str, bool]]:
     """(path, slug, is live, public and on schedule) of each section right under `root_path`:
-    the input `published_articles(children=...)` filters with."""
+    the input `published_articles(children=...)` filters with. `rows`: `root_section_rows`
+    already read."""
     if root_path is None:
         return []
     now = timezone.now()
     section_type = ContentType.objects.get_for_model(SectionPage).pk
-    # Through the (small) section table: the page table has no index to find a page's
-    # children without scanning its descendants.
-    rows = SectionPage.objects.filter(
-        path__startswith=root_path, depth=len(root_path) // Page.steplen + 1
-    ).values_list("path", "slug", "live", "content_type_id", "expire_at", "go_live_at")
+    if rows is None:
+        rows = root_section_rows(root_path)
     children = []
     for path, slug, live, type_id, expire_at, go_live_at in rows:
         visible = (

@@ -5,8 +5,8 @@ locale; the mutations themselves never raise for bad input.
 """
 
 import graphene
-from wagtail.models import Site
 
+from cms.sites import find_for_request
 from newsletter import selectors, services
 from newsletter.validation import message_locale
 
@@ -48,7 +48,7 @@ class NewsletterBox(graphene.ObjectType):
 
 def _site(info):
     try:
-        return Site.find_for_request(info.context)
+        return find_for_request(info.context)
     except Exception:
         return None
 

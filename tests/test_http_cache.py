@@ -167,7 +167,12 @@ def test_mutation_over_get_is_refused_and_not_cached(client, site):
 
 
 def test_errors_are_not_cached(client, site):
-    query = '{ articles(first: 5, after: "nope") { edges { cursor } } }'
+    # The first field reads the database; the second fails (a bad cursor fails before any
+    # read, so the SQL count of a repeat tells a cached answer from a fresh one).
+    query = (
+        '{ ok: articles(first: 5) { edges { cursor } } '
+        'bad: articles(first: 5, after: "nope") { edges { cursor } } }'
+    )
     response = get(client, query)
     assert "errors" in response.json()
     assert response["Cache-Control"] == "no-store"
@@ -337,3 +342,15 @@ def test_editing_the_newsletter_box_makes_the_next_request_fresh(client, site):
         "title": "La lettre du soir",
         "consentVersion": "2026-11",
     }
+
+
+def test_counted_rebuilds_add_up_their_cpu_time_for_the_peak_bench(client, site, settings):
+    settings.KIOSQUE_CACHE = {**CACHE_OPTIONS, "COUNT_REBUILDS": True}
+    cache = http_cache._cache()
+    fetch(client, "{ sections { title } }")  # a first rebuild starts the counters
+    rebuilds_before = cache.get(http_cache.REBUILDS_KEY)
+    cpu_before = cache.get(http_cache.REBUILD_CPU_KEY)
+    fetch(client)  # built and kept
+    assert fetch(client)[0] == 0  # a hit: not a rebuild
+    assert cache.get(http_cache.REBUILDS_KEY) == rebuilds_before + 1
+    assert cache.get(http_cache.REBUILD_CPU_KEY) > cpu_before

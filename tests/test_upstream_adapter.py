@@ -136,3 +136,22 @@ def test_django_redis_cache_still_hands_out_its_redis_client():
 
     cache = RedisCache("redis://127.0.0.1:1/0", {})
     assert isinstance(upstream.redis_client(cache), redis.Redis)
+
+
+@pytest.mark.django_db
+def test_django_still_runs_a_queryset_from_sql_compiled_earlier():
+    section = make_section(make_site())
+    first = make_article(section, "Premier", slug="premier")
+    second = make_article(section, "Second", slug="second")
+    queryset = ArticlePage.objects.select_related("locale").filter(slug="premier")
+    compiler, sql, params = upstream.compile_queryset(queryset)
+    assert "premier" in params
+    other = tuple("second" if p == "premier" else p for p in params)
+    (found,) = upstream.run_compiled(queryset, compiler, sql, other)
+    assert found == second
+    assert ArticlePage._meta.get_field("locale").is_cached(found)
+    # The queryset compiled first is left as it was.
+    assert list(queryset) == [first]
+    assert upstream.compile_queryset(ArticlePage.objects.none()) is None
+    assert not upstream.has_prefetches(queryset)
+    assert upstream.has_prefetches(queryset.prefetch_related("topics"))

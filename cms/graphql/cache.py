@@ -58,6 +58,8 @@ TAG_PREFIX = "kiosque:gql:stamp:"
 LOCK_PREFIX = "kiosque:gql:lock:"
 SLOT_PREFIX = "kiosque:gql:slot:"
 REBUILDS_KEY = "kiosque:gql:rebuilds"
+# With COUNT_REBUILDS (bench/peak.py): the CPU time those rebuilds took, in microseconds.
+REBUILD_CPU_KEY = "kiosque:gql:rebuild-cpu-us"
 # Redis: every change is announced here once its stamps and the clock are written.
 CHANGES_CHANNEL = "kiosque:gql:changes"
 _NO_STORE = "_kiosque_no_store"
@@ -157,9 +159,9 @@ class _SiteMemo:
             if host in self._sites:
                 self._sites.move_to_end(host)
                 return self._sites[host]
-        from wagtail.models import Site
+        from cms.sites import find_for_request
 
-        site = Site.find_for_request(request)
+        site = find_for_request(request)
         site_id = site.pk if site is not None else None
         with self._lock:
             self._sites[host] = site_id
@@ -984,11 +986,15 @@ def _tags_of(request) -> frozenset[str]:
 
 def _build_and_store(request, build, miss: _Miss | None) -> HttpResponse:
     global rebuilds  # noqa: PLW0603
+    started = time.thread_time()
     response = build()
     rebuilds += 1
     if miss and _opt("COUNT_REBUILDS"):
         with contextlib.suppress(Exception):
             _incr_or_start(miss.cache, REBUILDS_KEY)
+            spent = int((time.thread_time() - started) * 1_000_000)
+            miss.cache.add(REBUILD_CPU_KEY, 0, timeout=None)
+            miss.cache.incr(REBUILD_CPU_KEY, spent)
     if not _storable(request, response):
         response["Cache-Control"] = "no-store"
         return response

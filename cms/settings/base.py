@@ -327,6 +327,8 @@ KIOSQUE = {
     # Stored article renders (docs/architecture.md, "Render on write"): "on" stores and reads
     # them, "off" computes every answer afresh (and keeps nothing up to date).
     "RENDERS": env("KIOSQUE_RENDERS", "on"),
+    # Hot public reads compiled to SQL once per process and shape (cms/prepared.py).
+    "PREPARED_QUERIES": env_bool("KIOSQUE_PREPARED_QUERIES", True),
     # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
     "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
