@@ -6,8 +6,9 @@
 Each size has its own database (PostgreSQL: <BENCH_ARCHIVE_DB>_<n>, default
 kiosque_bench_archive_<n>, on BENCH_ARCHIVE_PG, default postgres://postgres@127.0.0.1:5432;
 SQLite: var/bench-archive-<n>.sqlite3), built once with the demo plus `create_random_data` and
-reused by later runs (migrated, and on PostgreSQL vacuumed, each time). `python bench/archive.py --build` only builds them
-(the 100,000 one takes a while on a busy machine), so a later run only measures. Every
+reused by later runs (migrated, and on PostgreSQL vacuumed, each time).
+`python bench/archive.py --build` only builds them (the 100,000 one takes a while on a busy
+machine), so a later run only measures. Every
 path runs in-process through Django's test client, response cache off, 1 warm-up then
 BENCH_ARCHIVE_RUNS timed runs (median reported), all sizes in one run so ratios compare like
 with like on this shared machine, BENCH_ARCHIVE_ROUNDS rounds (default 3) over the sizes in

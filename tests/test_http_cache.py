@@ -170,7 +170,7 @@ def test_errors_are_not_cached(client, site):
     # The first field reads the database; the second fails (a bad cursor fails before any
     # read, so the SQL count of a repeat tells a cached answer from a fresh one).
     query = (
-        '{ ok: articles(first: 5) { edges { cursor } } '
+        "{ ok: articles(first: 5) { edges { cursor } } "
         'bad: articles(first: 5, after: "nope") { edges { cursor } } }'
     )
     response = get(client, query)
