@@ -37,14 +37,9 @@ _ZETA2 = math.pi**2 / 6
 
 
 def rank_window() -> int:
-    """Broad queries rank only their most recent matches (news favours recency), which bounds
-    the work per query; totalCount is then estimated."""
-    return settings.KIOSQUE.get("SEARCH_RANK_WINDOW", 1000)
-
-
-def estimate_total(matches: int, public_in_window: int, window: int) -> int:
-    """Matches beyond the ranking window are assumed public in the same proportion."""
-    return round(matches * public_in_window / window)
+    """A query ranks at most its this many most recent matches (news favours recency): the
+    work per query then stops growing with the archive once a word is that common."""
+    return settings.KIOSQUE.get("SEARCH_RANK_WINDOW", 200)
 
 
 def recency_factor(published_at: datetime | None, now: datetime) -> float:
@@ -56,26 +51,32 @@ def recency_factor(published_at: datetime | None, now: datetime) -> float:
 
 @dataclass
 class Ranked:
-    """Matches of one query: a count and pages of (article id, score), best first."""
+    """Matches of one query: how many are listed, pages of (article id, score), best first.
+
+    `exact` is False when the query matched more articles than were ranked (the window was
+    full): `count()` is then the number of ranked, public results, and there are more matches.
+    """
 
     count: Callable[[], int]
     page: Callable[[int, int], list[tuple[int, float]]]
+    exact: bool = True
 
 
-def _ranked_list(rows: list[tuple[int, float, datetime | None]]) -> Ranked:
+def _ranked_list(rows: list[tuple[int, float, datetime | None]], *, exact: bool = True) -> Ranked:
     epoch = datetime.min.replace(tzinfo=UTC)
     rows.sort(key=lambda r: (r[1], r[2] or epoch, r[0]), reverse=True)
     return Ranked(
         count=lambda: len(rows),
         page=lambda offset, limit: [(pk, score) for pk, score, _ in rows[offset : offset + limit]],
+        exact=exact,
     )
 
 
 @contextmanager
 def _gin_cursor():
-    """A cursor whose queries use the GIN index. The table's rows are narrow (see migration
-    0003), so the planner rates a sequential scan cheap, but that scan would decompress every
-    vector to test it."""
+    """A cursor whose queries start from an index (the GIN index, or the date index for a
+    common word). The table's rows are narrow (see migration 0003), so the planner rates a
+    sequential scan cheap, but that scan would test every vector."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         yield cursor
@@ -102,21 +103,21 @@ class PostgresBackend:
         table = ArticleSearchDocument._meta.db_table
         tsquery = "plainto_tsquery(%s::regconfig, %s)"
         window = rank_window()
-        # 1. Matches from the GIN index alone, newest first, at most `window` of them (no
-        #    vector is read, only dates), with the number of all matches: the sort visits
-        #    every match anyway, so counting here saves a second pass over the index.
+        # 1. The `window` most recent matches, and no more: nothing here counts every match.
+        #    PostgreSQL picks the cheaper of two plans from its statistics on the words: for a
+        #    common word, walk the date index (search_doc_recent) testing each row until the
+        #    window is full (about window / share-of-articles-matching rows, whatever the
+        #    archive's size); for a rarer one, read its matches from the GIN index and sort them.
         with _gin_cursor() as cursor:
             cursor.execute(
-                f"SELECT article_id, COUNT(*) OVER () FROM {table} "  # noqa: S608
+                f"SELECT article_id FROM {table} "  # noqa: S608
                 f"WHERE search_vector @@ {tsquery} "
                 "ORDER BY published_at DESC NULLS LAST, article_id DESC LIMIT %s",
                 [PG_CONFIG, query, window + 1],
             )
-            rows = cursor.fetchall()
-        if not rows:
+            candidates = [row[0] for row in cursor.fetchall()]
+        if not candidates:
             return Ranked(count=lambda: 0, page=lambda offset, limit: [])
-        candidates = [row[0] for row in rows]
-        matches = rows[0][1]
         capped = len(candidates) > window
         candidates = candidates[:window]
         # 2. Keep the candidates whose article is in the public base queryset, probing by id:
@@ -159,11 +160,9 @@ class PostgresBackend:
         def count() -> int:
             if "public" not in state:
                 state["public"] = public.count()
-            if not capped:
-                return state["public"]
-            return estimate_total(matches, state["public"], window)
+            return state["public"]
 
-        return Ranked(count=count, page=page)
+        return Ranked(count=count, page=page, exact=not capped)
 
 
 class PythonBackend:
@@ -198,11 +197,7 @@ class PythonBackend:
             (pk, python_rank(stored, terms) * recency_factor(published_at, now), published_at)
             for pk, stored, published_at in found[:window]
         ]
-        ranked = _ranked_list(rows)
-        if capped:
-            matches = docs.count()
-            ranked.count = lambda: estimate_total(matches, len(rows), window)
-        return ranked
+        return _ranked_list(rows, exact=not capped)
 
 
 def python_rank(stored: str, terms: list[str]) -> float:
@@ -252,7 +247,7 @@ class WagtailBackend:
             (pk, float(scores[pk]) * recency_factor(published_at, now), published_at)
             for pk, published_at in public
         ]
-        return _ranked_list(rows)
+        return _ranked_list(rows, exact=len(scores) < self.max_hits)
 
 
 def get_backend():

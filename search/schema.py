@@ -33,7 +33,20 @@ class SearchEdge(graphene.ObjectType):
 
 
 class SearchConnection(graphene.ObjectType):
-    total_count = graphene.Int(required=True)
+    total_count = graphene.Int(
+        required=True,
+        description=(
+            "Results listed: editors' picks plus the ranked matches (at most the ranking "
+            "window's most recent matches; see totalCountIsExact)."
+        ),
+    )
+    total_count_is_exact = graphene.Boolean(
+        required=True,
+        description=(
+            "False when the query matched more articles than the ranking window: only the most "
+            "recent matches are ranked and counted, there are older ones."
+        ),
+    )
     edges = graphene.NonNull(graphene.List(graphene.NonNull(SearchEdge)))
     page_info = graphene.NonNull(PageInfo)
 
@@ -108,6 +121,7 @@ class SearchQuery(graphene.ObjectType):
         end = offset + first
         return {
             "total_count": total,
+            "total_count_is_exact": results.total_count_is_exact,
             "edges": edges,
             "page_info": {
                 "has_next_page": end < min(total, MAX_RESULTS),

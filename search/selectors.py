@@ -15,7 +15,7 @@ from search import text
 from search.backends import Ranked, get_backend
 from search.models import ArticleSearchDocument
 
-# Deep result pages are not useful to readers and cost the database; totalCount stays exact.
+# Deep result pages are not useful to readers and cost the database.
 MAX_RESULTS = 1000
 
 
@@ -62,6 +62,12 @@ class SearchResults:
             organic = self.organic.count() if self.organic else 0
             self._count = len(self.promoted_ids) + organic
         return self._count
+
+    @property
+    def total_count_is_exact(self) -> bool:
+        """False when the query matched more articles than were ranked: `total_count` is then
+        the results listed, and older matches were left out."""
+        return self.organic is None or self.organic.exact
 
     def hits(self, offset: int, limit: int, *, info=None) -> list[SearchHit]:
         """Results [offset, offset + limit): editors' picks first, then by relevance."""

@@ -332,8 +332,8 @@ KIOSQUE = {
     # Public search (docs/search.md): auto = PostgreSQL full-text on PostgreSQL, else Python.
     "SEARCH_BACKEND": env("KIOSQUE_SEARCH_BACKEND", "auto"),
     "SEARCH_MAX_QUERY_LENGTH": env_int("KIOSQUE_SEARCH_MAX_QUERY_LENGTH", 200),
-    # Broad queries rank only their most recent matches; totalCount is estimated beyond.
-    "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 1000),
+    # A query ranks and counts at most its this many most recent matches (docs/search.md).
+    "SEARCH_RANK_WINDOW": env_int("KIOSQUE_SEARCH_RANK_WINDOW", 200),
     # Distinct query strings kept for the popular-searches admin; beyond it only strings
     # already stored (or promoted) count. run_worker drops daily hits older than
     # WAGTAILSEARCH_HITS_MAX_AGE (Wagtail's default: 7 days) once a day.
