@@ -147,9 +147,10 @@ class PreparedQuery:
         return markers
 
     def _compile(self, shape: tuple, lengths: tuple):
+        markers = self._markers(0, lengths), self._markers(1, lengths)
         compiled = []
-        for round_ in (0, 1):
-            queryset = self._build(*shape, **self._markers(round_, lengths))
+        for round_markers in markers:
+            queryset = self._build(*shape, **round_markers)
             if upstream.has_prefetches(queryset):
                 # Prefetch querysets are not part of the compiled SQL: values in them would
                 # stay the markers. Callers prefetch on the rows they get back.
@@ -165,7 +166,7 @@ class PreparedQuery:
         expected = {}  # (marker's db form in round 0, in round 1) -> (name, index)
         for name, kind in self._variables.items():
             base = kind.kind if isinstance(kind, Many) else kind
-            first, second = self._markers(0, lengths)[name], self._markers(1, lengths)[name]
+            first, second = markers[0][name], markers[1][name]
             pairs = (
                 zip(first, second, strict=True) if isinstance(kind, Many) else [(first, second)]
             )

@@ -177,27 +177,14 @@ def featured_articles(home, *, info) -> list[ArticlePage]:
 
 
 def article_by(*, info, url_path=None, slug=None, pk=None) -> ArticlePage | None:
+    """The live, public article with this path (under the edition's root), slug or id; the
+    resolver passes exactly one."""
     loader = loader_for(info)
-    given = [
-        (f, v) for f, v in (("url_path", url_path), ("slug", slug), ("pk", pk)) if v is not None
-    ]
-    if len(given) == 1:
-        field, value = given[0]
-        if field == "url_path":
-            root = loader.edition_root()[1] or "/"
-            value = root.rstrip("/") + "/" + url_path.strip("/") + "/"
-        article = loader.public_article(field, value)
-        return None if article is None else prepare_articles([article], info=info)[0]
-    qs = with_render(articles_for_request(info))
-    if pk is not None:
-        qs = qs.filter(pk=pk)
-    if slug is not None:
-        qs = qs.filter(slug=slug)
     if url_path is not None:
-        root = loader_for(info).edition_root()[1] or "/"
-        path = "/" + url_path.strip("/") + "/"
-        qs = qs.filter(url_path=root.rstrip("/") + path)
-    article = qs.first()
-    if article is None:
-        return None
-    return prepare_articles([article], info=info)[0]
+        root = loader.edition_root()[1] or "/"
+        article = loader.public_article("url_path", f"{root.rstrip('/')}/{url_path.strip('/')}/")
+    elif slug is not None:
+        article = loader.public_article("slug", slug)
+    else:
+        article = loader.public_article("pk", pk)
+    return None if article is None else prepare_articles([article], info=info)[0]
