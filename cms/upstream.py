@@ -151,3 +151,14 @@ def run_compiled(queryset, compiler, sql: str, params) -> list:
 def has_prefetches(queryset) -> bool:
     """Whether `queryset` has `prefetch_related` lookups (Django keeps them private)."""
     return bool(queryset._prefetch_related_lookups)
+
+
+def reference_index_updates_held() -> bool:
+    """Whether the reference index's automatic updates are held back in this thread.
+
+    Wagtail's `disable_reference_index_auto_update()` keeps that in a thread-local and deletes
+    it on exit, so a nested use would turn the updates back on for the outer one; Wagtail offers
+    no public way to ask first."""
+    from wagtail.signal_handlers import reference_index_auto_update_disabled
+
+    return getattr(reference_index_auto_update_disabled, "value", False)

@@ -9,9 +9,10 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, Page
 
 from cms.preview import KiosquePreviewMixin
+from cms.references import OneReferenceUpdateMixin
 
 
-class HomePage(KiosquePreviewMixin, Page):
+class HomePage(OneReferenceUpdateMixin, KiosquePreviewMixin, Page):
     """The site's front page. Sections live under it."""
 
     tagline = models.CharField(

@@ -20,6 +20,13 @@ def page(pk) -> str:
     return f"page:{pk}"
 
 
+def address(pk) -> str:
+    """A page's public URL, and whether it has one: all a rich-text link to it shows. Bumped
+    when the page joins, leaves or moves (not on every edit), so stored renders that link to
+    a much-linked article are not rebuilt each time it is corrected (news.renders)."""
+    return f"url:{pk}"
+
+
 def slug_lookup(slug_or_path: str) -> str:
     """An article looked up by slug or path (its last segment is its slug)."""
     return "lookup:slug:" + slug_or_path.strip("/").rsplit("/", 1)[-1].lower()

@@ -19,7 +19,15 @@ from wagtail.signals import page_published, page_unpublished, post_page_move, pr
 
 from cms.graphql.cache import invalidate
 from cms.graphql.dependencies import ALL
-from news.dependencies import HOME, SEARCH, STRUCTURE, listing_tags, page, slug_lookup
+from news.dependencies import (
+    HOME,
+    SEARCH,
+    STRUCTURE,
+    address,
+    listing_tags,
+    page,
+    slug_lookup,
+)
 from news.models import ArticleAuthor, ArticlePage, ArticleTopic, Author, SectionPage, Topic
 
 _BEFORE = "_kiosque_before"
@@ -77,8 +85,10 @@ def article_tags(pk, before: dict | None, after: dict | None) -> set[str]:
     # Lookups by its old and new slug (found or not) change.
     tags.update(slug_lookup(state["slug"]) for state in (before, after) if state is not None)
     if before != after or before is None or not before["live"]:
-        # It may have joined, left or moved within listings: both sides' listings change.
+        # It may have joined, left or moved within listings: both sides' listings change, and
+        # so may its URL or whether it has one.
         tags |= membership_tags(before) | membership_tags(after)
+        tags.add(address(pk))
     elif after is not None:
         # Same listings, same place: only answers that show it change (they record its page),
         # and its translations' answers.
@@ -92,6 +102,19 @@ def article_tags(pk, before: dict | None, after: dict | None) -> set[str]:
 def remember_before(instance) -> None:
     if instance.pk is not None:
         setattr(instance, _BEFORE, membership(instance.pk))
+
+
+def address_may_change(instance) -> bool:
+    """Whether the save under way may change the article's URL or whether it has one (its
+    slug, live state or schedule; a move is a move, not a save)."""
+    before = getattr(instance, _BEFORE, None)
+    if before is None:
+        return True
+    return (before["live"], before["slug"], before["order"][1:]) != (
+        instance.live,
+        instance.slug,
+        (instance.expire_at, instance.go_live_at),
+    )
 
 
 def article_changed(instance) -> None:
@@ -112,7 +135,7 @@ def section_changed() -> None:
 
 def other_page_changed(instance) -> None:
     """The home page (or another page type): answers that show or link to it."""
-    invalidate(page(instance.pk), HOME)
+    invalidate(page(instance.pk), address(instance.pk), HOME)
 
 
 def snippet_changed(kind: str, instance, old_slug: str | None) -> None:
@@ -154,7 +177,7 @@ def _tags_of_page(pk, type_id) -> set[str]:
         return article_tags(pk, None, membership(pk))
     if model is not None and issubclass(model, SectionPage):
         return {STRUCTURE}
-    return {page(pk), HOME}
+    return {page(pk), address(pk), HOME}
 
 
 # --- Signal handlers -------------------------------------------------------------------------

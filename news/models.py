@@ -9,7 +9,7 @@ import unicodedata
 
 import graphene
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from grapple.models import GraphQLField, GraphQLInt, GraphQLString
@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 from cms import upstream
 from cms.graphql.types import ImageType, ImageView
 from cms.preview import KiosquePreviewMixin
+from cms.references import OneReferenceUpdateMixin
 from news.author_chooser import AuthorViewSet
 from news.autocomplete import PickerPanel
 from news.blocks import ArticleBodyBlock
@@ -216,7 +217,7 @@ class RelatedLink(Orderable):
             raise ValidationError({"title": _("Un lien externe doit avoir un titre.")})
 
 
-class ArticlePage(KiosquePreviewMixin, Page):
+class ArticlePage(OneReferenceUpdateMixin, KiosquePreviewMixin, Page):
     """A news article. Lives only under a rubrique."""
 
     standfirst = models.TextField(
@@ -335,6 +336,14 @@ class ArticlePage(KiosquePreviewMixin, Page):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["-published_at", "-page_ptr"], name="article_pubdate")]
+
+    def publish(self, revision, *args, **kwargs):
+        # One transaction: the page, its log entries and what the page_published receivers
+        # write commit together or not at all, and the work they leave for after the commit
+        # (stored renders, cache purges) runs once, not once for the save and again for the
+        # signal.
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
 
     def save(self, *args, **kwargs):
         self.reading_time = reading_time_minutes(self.body)

@@ -7,9 +7,9 @@ rich text as sanitised HTML with public link URLs and its images' data. Everythi
 dates, the article's own URL, section, related links, inline articles) is read as today: it is
 cheap, or depends on the request.
 
-When: built after the commit of any change that bumps one of its tags (the same tags the
-response cache uses, news.dependencies.shown_tags: the article itself, the pages it links to,
-its images, authors and topics, and `structure` when it links to pages), inline by default.
+When: built after the commit of any change that bumps one of its tags (`render_tags`: the
+article itself, the URLs of the pages it links to, its images, authors and topics, and
+`structure` when it links to pages), inline by default.
 The change itself deletes the stale rows in its own transaction, so a read never sees a stale
 render: a missing one is computed afresh, as before, and the request never writes.
 
@@ -38,7 +38,8 @@ from wagtail.models import Page, Site
 from cms.graphql import dependencies as cache_dependencies
 from cms.graphql.types import StoredImage, allowed_widths, default_image_spec
 from news import body
-from news.dependencies import STRUCTURE, page, shown_tags
+from news.dependencies import STRUCTURE, address, page, shown_tags
+from news.invalidation import address_may_change
 from news.models import ArticlePage, ArticleRender, Author, RenderDependency, Topic
 from news.richtext import StoredHtml, render_rich_text
 
@@ -50,7 +51,7 @@ CHUNK = 200
 # Past this many renders made stale by one change (a section renamed under a large archive),
 # they are left missing (read afresh) for `manage.py rebuild_renders --missing`.
 INLINE_LIMIT = 2000
-_TAG_PREFIXES = ("page:", "image:", "author:", "topic:")
+_TAG_PREFIXES = ("page:", "url:", "image:", "author:", "topic:")
 
 
 def enabled() -> bool:
@@ -284,7 +285,7 @@ def _build_group(articles: list[ArticlePage], locale: str | None, version: str) 
     for article in articles:
         references = loader.references(article)
         card = _card(article, info)
-        tags = shown_tags(article, references)
+        tags = render_tags(article, references)
         if references[1] or references[2]:
             # Linked pages' URLs and visibility follow sections, sites and restrictions.
             tags.add(STRUCTURE)
@@ -301,6 +302,18 @@ def _build_group(articles: list[ArticlePage], locale: str | None, version: str) 
         )
         built.append((row, tags))
     return built
+
+
+def render_tags(article: ArticlePage, references: tuple[set, set, set]) -> set[str]:
+    """What a render is built from: the response cache's tags (shown_tags) less the pages it
+    only names. Inline articles and related links are stored by id and read when served, and a
+    rich-text link stores only its target's URL: it depends on that URL (`address`), not on
+    every correction of the page behind it."""
+    _image_ids, _inline_ids, link_ids = references
+    tags = {t for t in shown_tags(article, references) if not t.startswith("page:")}
+    tags.add(page(article.pk))
+    tags.update(address(pk) for pk in link_ids)
+    return tags
 
 
 def _drop(pks) -> None:
@@ -419,12 +432,15 @@ def _article_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     # A live article saved outside publishing (scripts, the ORM) changes what it shows; a
     # revision's bookkeeping save (update_fields) does not.
     if not raw and update_fields is None and instance.live:
-        on_change(frozenset({page(instance.pk)}))
+        tags = {page(instance.pk)}
+        if address_may_change(instance):
+            tags.add(address(instance.pk))
+        on_change(frozenset(tags))
 
 
 def pages_changed(pks: Iterable[int]) -> None:
     """For bulk writers that skip the page signals: these pages changed."""
-    on_change(frozenset(page(pk) for pk in pks))
+    on_change(frozenset(tag for pk in pks for tag in (page(pk), address(pk))))
 
 
 def _bulk_created(sender, ids=(), **kwargs):

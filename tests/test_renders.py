@@ -44,7 +44,7 @@ def test_publishing_stores_a_render_read_with_the_article(client, world):
     main = world["main"]
     render = ArticleRender.objects.get(pk=main.pk)
     tags = set(RenderDependency.objects.filter(render=render).values_list("tag", flat=True))
-    assert {f"page:{main.pk}", f"page:{world['target'].pk}", f"author:{world['author'].pk}",
+    assert {f"page:{main.pk}", f"url:{world['target'].pk}", f"author:{world['author'].pk}",
             f"topic:{world['topic'].pk}", f"image:{world['images']['lead'].pk}",
             f"image:{world['images']['inside'].pk}", f"image:{world['images']['photo'].pk}",
             "structure"} <= tags  # fmt: skip
@@ -173,7 +173,51 @@ def test_the_article_republished_with_a_new_body(client, world, committed):
     tags = set(
         RenderDependency.objects.filter(render_id=world["main"].pk).values_list("tag", flat=True)
     )
-    assert f"page:{world['other'].pk}" not in tags  # no longer linked: no longer rebuilt for it
+    assert f"url:{world['other'].pk}" not in tags  # no longer linked: no longer rebuilt for it
+
+
+def test_correcting_a_linked_article_leaves_the_renders_that_link_to_it(client, world, committed):
+    # A much-linked article corrected every few minutes must not rebuild every article that
+    # links to it: they store its URL, and that has not changed.
+    main_built = ArticleRender.objects.get(pk=world["main"].pk).built_at
+    with committed():
+        target = ArticlePage.objects.get(pk=world["target"].pk)
+        target.title = "Cible corrigée"
+        target.save_revision().publish()
+    assert ArticleRender.objects.get(pk=world["main"].pk).built_at == main_built
+    assert ArticleRender.objects.get(pk=world["target"].pk).built_at > main_built
+    answer = same_as_fresh(client, world["main"].pk, world["target"].pk)
+    # Inline articles and related links are read when served: they show the new title.
+    assert "Cible corrigée" in {link["title"] for link in answer["relatedLinks"]}
+
+
+def test_a_linked_article_given_a_new_slug_rebuilds_the_renders_that_link_to_it(
+    client, world, committed
+):
+    main_built = ArticleRender.objects.get(pk=world["main"].pk).built_at
+    with committed():
+        target = ArticlePage.objects.get(pk=world["target"].pk)
+        target.slug = "cible-renommee"
+        target.save_revision().publish()
+    assert ArticleRender.objects.get(pk=world["main"].pk).built_at > main_built
+    html = html_of(same_as_fresh(client, world["main"].pk, world["target"].pk))
+    assert "/culture/cible-renommee/" in html and "/culture/cible/" not in html
+
+
+def test_a_publish_builds_the_article_render_once(client, world, committed, monkeypatch):
+    built = []
+    real = renders._build_group
+    monkeypatch.setattr(
+        renders,
+        "_build_group",
+        lambda group, *a: built.extend(g.pk for g in group) or real(group, *a),
+    )
+    with committed():
+        main = ArticlePage.objects.get(pk=world["main"].pk)
+        main.title = "Principal, mis à jour"
+        main.save_revision().publish()
+    assert built == [world["main"].pk]
+    same_as_fresh(client, world["main"].pk)
 
 
 def test_an_unpublished_article_loses_its_render(client, world, committed):

@@ -155,3 +155,12 @@ def test_django_still_runs_a_queryset_from_sql_compiled_earlier():
     assert upstream.compile_queryset(ArticlePage.objects.none()) is None
     assert not upstream.has_prefetches(queryset)
     assert upstream.has_prefetches(queryset.prefetch_related("topics"))
+
+
+def test_wagtail_still_keeps_the_reference_index_hold_where_the_adapter_reads_it():
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    assert not upstream.reference_index_updates_held()
+    with disable_reference_index_auto_update():
+        assert upstream.reference_index_updates_held()
+    assert not upstream.reference_index_updates_held()
