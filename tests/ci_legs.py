@@ -1,4 +1,4 @@
-"""Which tests each CI leg runs (.ci/run: SQLite first, then PostgreSQL + Redis).
+"""Which tests each CI leg runs (.ci/run runs a SQLite leg and a PostgreSQL + Redis leg).
 
 Every test runs on both legs except those marked `postgres_leg`: end-to-end tests of process
 layouts (two server processes on one database, production settings and gunicorn read by fresh

@@ -53,6 +53,14 @@ def test_legs_that_are_what_they_claim_pass(leg, env):
 
 def test_ci_runs_each_leg_under_its_name():
     script = (ROOT / ".ci" / "run").read_text()
-    sqlite_leg, pg_leg = script.split('echo "== PostgreSQL + Redis =="')
-    assert re.search(r"^KIOSQUE_CI_LEG=sqlite make test", sqlite_leg, re.M)
-    assert re.search(r"^KIOSQUE_CI_LEG=postgres .*make test", pg_leg, re.M)
+    sqlite_leg = re.search(r"^sqlite_leg\(\) \{\n(.*?)^\}", script, re.M | re.S).group(1)
+    pg_leg = re.search(r"^postgres_leg\(\) \{\n(.*?)^\}", script, re.M | re.S).group(1)
+    assert re.fullmatch(r"\s*KIOSQUE_CI_LEG=sqlite make test\s*", sqlite_leg)
+    assert re.fullmatch(
+        r'\s*KIOSQUE_CI_LEG=postgres DATABASE_URL="\$PG_URL" REDIS_URL="\$REDIS" make test\s*',
+        pg_leg,
+    )
+    # Both run, and the run fails when either fails.
+    assert re.search(r"^sqlite_leg >.*&$", script, re.M)
+    assert re.search(r"^postgres_leg >.*&$", script, re.M)
+    assert script.rstrip().endswith('[ "$status" -eq 0 ] && [ "$pg_status" -eq 0 ]')
