@@ -204,6 +204,19 @@ def test_a_linked_article_given_a_new_slug_rebuilds_the_renders_that_link_to_it(
     assert "/culture/cible-renommee/" in html and "/culture/cible/" not in html
 
 
+def test_a_linked_article_renamed_by_a_plain_save_rebuilds_the_renders_that_link_to_it(
+    client, world, committed
+):
+    # A script's save (no publish): the linking renders follow its new URL all the same.
+    with committed():
+        target = ArticlePage.objects.get(pk=world["target"].pk)
+        target.slug = "cible-par-script"
+        target.save()
+    html = html_of(get(client, article_query(world["main"].pk))["article"])
+    assert "/culture/cible-par-script/" in html and "/culture/cible/" not in html
+    assert ArticleRender.objects.filter(pk=world["main"].pk).exists()
+
+
 def test_a_publish_builds_the_article_render_once(client, world, committed, monkeypatch):
     built = []
     real = renders._build_group
