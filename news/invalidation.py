@@ -79,9 +79,10 @@ def membership_tags(state: dict | None) -> set[str]:
     return tags
 
 
-def article_tags(pk, before: dict | None, after: dict | None) -> set[str]:
-    """Tags an article change bumps, from its state before and after the change."""
-    tags = {page(pk), SEARCH}
+def article_tags(pk, before: dict | None, after: dict | None, *, search: bool = True) -> set[str]:
+    """Tags an article change bumps, from its state before and after the change. `search=False`:
+    the search app bumps the words its index update touched instead (search.dependencies)."""
+    tags = {page(pk), SEARCH} if search else {page(pk)}
     # Lookups by its old and new slug (found or not) change.
     tags.update(slug_lookup(state["slug"]) for state in (before, after) if state is not None)
     if before != after or before is None or not before["live"]:
@@ -118,10 +119,12 @@ def address_may_change(instance) -> bool:
 
 
 def article_changed(instance) -> None:
+    """Published or unpublished: the search app's own receivers of those signals update its
+    index and bump the words it touched, so search answers not concerned stay cached."""
     before = getattr(instance, _BEFORE, None)
     if hasattr(instance, _BEFORE):
         delattr(instance, _BEFORE)
-    invalidate(*article_tags(instance.pk, before, membership(instance.pk)))
+    invalidate(*article_tags(instance.pk, before, membership(instance.pk), search=False))
 
 
 def article_deleted(instance) -> None:

@@ -11,5 +11,6 @@ class SearchConfig(AppConfig):
         from search import signals
 
         signals.connect()
-        # Results record the articles they show; any article change bumps SEARCH.
+        # Results record the articles they show and the words they search for
+        # (search.dependencies); SEARCH is bumped by what changes every answer.
         register_root_field("search", STRUCTURE, SEARCH)

@@ -8,6 +8,7 @@ from cms.graphql.errors import client_error
 from news import selectors as news_selectors
 from news.models import ArticlePage
 from news.schema import PageInfo, check_locale, check_page_size
+from search import dependencies as search_dependencies
 from search import services
 from search.selectors import MAX_RESULTS, SearchInputError, search_articles
 from search.text import clean_query
@@ -104,6 +105,7 @@ class SearchQuery(graphene.ObjectType):
             )
         except SearchInputError as exc:
             raise client_error("BAD_ARGUMENT", str(exc)) from exc
+        search_dependencies.record_query(info, results.terms)
         hits = results.hits(offset, first, info=info)
         total = results.total_count
         if after is None and results.terms and total:

@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 from wagtail.rich_text import RichText
 
 from news.models import ArticlePage
+from search import dependencies as search_dependencies
 from search.backends import get_backend
 from search.models import ArticleSearchDocument
 
@@ -22,6 +23,29 @@ _SKIPPED_FIELDS = {"level", "url", "alt", "credit", "page", "image"}
 _TAG_RE = re.compile(r"<[^>]*>")
 logger = logging.getLogger(__name__)
 _UPDATE_FIELDS = ["title", "standfirst", "body", "extra", "published_at", "terms", "indexed_at"]
+# What a search matches and orders by: an index update that leaves them alone changes no answer.
+_MATCHED_FIELDS = ("title", "standfirst", "body", "extra", "published_at")
+
+
+def _matched(doc: ArticleSearchDocument) -> tuple:
+    return tuple(getattr(doc, name) for name in _MATCHED_FIELDS)
+
+
+def _indexed(ids) -> dict[int, tuple]:
+    rows = ArticleSearchDocument.objects.filter(article_id__in=ids)
+    return {row[0]: row[1:] for row in rows.values_list("article_id", *_MATCHED_FIELDS)}
+
+
+def _texts_changed(before: dict[int, tuple], after: dict[int, tuple]) -> None:
+    """Tell the response cache which words the index update touched (search.dependencies)."""
+    changed = [pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk)]
+    if changed:
+        search_dependencies.texts_changed(
+            " ".join(state[:4])
+            for pk in changed
+            for state in (before.get(pk), after.get(pk))
+            if state is not None
+        )
 
 
 def _plain(value) -> str:
@@ -78,6 +102,8 @@ def index_articles(ids: Iterable[int]) -> int:
         backend.prepare(doc)
         docs.append(doc)
     live_ids = [doc.article_id for doc in docs]
+    few = len(ids) <= search_dependencies.WORD_TAGS_UP_TO
+    before = _indexed(ids) if few else {}
     with transaction.atomic():
         ArticleSearchDocument.objects.filter(article_id__in=set(ids) - set(live_ids)).delete()
         ArticleSearchDocument.objects.bulk_create(
@@ -87,6 +113,10 @@ def index_articles(ids: Iterable[int]) -> int:
             update_fields=_UPDATE_FIELDS,
         )
         backend.after_save(ArticleSearchDocument.objects.filter(article_id__in=live_ids))
+        if few:
+            _texts_changed(before, {doc.article_id: _matched(doc) for doc in docs})
+        else:
+            search_dependencies.all_changed()
     return len(docs)
 
 
@@ -95,7 +125,9 @@ def index_article(article: ArticlePage) -> None:
 
 
 def remove_article(article_id: int) -> None:
+    before = _indexed([article_id])
     ArticleSearchDocument.objects.filter(article_id=article_id).delete()
+    _texts_changed(before, {})
 
 
 def reindex_topic(topic_id: int) -> int:

@@ -41,6 +41,8 @@ def queries(world) -> dict[str, str]:
         "article-by-slug": '{ article(slug: "nouvelle") { title } }',
         "home": "{ home { featuredArticles { title } } }",
         "sections": "{ sections { title slug } }",
+        "search-finale": '{ search(query: "finale") { totalCount edges { node { title } } } }',
+        "search-festival": '{ search(query: "festival") { totalCount edges { node { title } } } }',
     }
 
 

@@ -59,6 +59,37 @@ def test_a_new_article_in_sport_keeps_culture_and_the_other_articles(client, wor
     )
 
 
+def test_a_new_article_keeps_the_searches_for_words_it_does_not_contain(client, world):
+    make_article(world["sections"]["sport"], "Nouvelle", slug="nouvelle", published_at=dated(9))
+    check(client, world, kept=("search-finale", "search-festival"))
+
+
+def test_a_new_article_with_a_searched_word_rebuilds_that_search_only(client, world):
+    make_article(
+        world["sections"]["sport"], "Une autre finale", slug="nouvelle", published_at=dated(9)
+    )
+    check(client, world, fresh=("search-finale",), kept=("search-festival",))
+
+
+def test_a_correction_that_drops_a_searched_word_rebuilds_that_search(client, world):
+    republish(world["sport"], title="Match retour")
+    check(client, world, fresh=("search-finale",), kept=("search-festival",))
+
+
+def test_unpublishing_an_article_rebuilds_the_searches_it_matched(client, world):
+    ArticlePage.objects.get(pk=world["sport"].pk).unpublish()
+    check(client, world, fresh=("search-finale",), kept=("search-festival",))
+
+
+def test_an_editors_pick_rebuilds_every_search(client, world):
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    SearchPromotion.objects.create(
+        query=Query.get("festival"), page=world["sport"], sort_order=0, description=""
+    )
+    check(client, world, fresh=("search-festival", "search-finale"))
+
+
 def test_a_correction_rebuilds_only_the_answers_that_show_the_article(client, world):
     republish(world["sport"], title="Finale (corrigé)")
     check(

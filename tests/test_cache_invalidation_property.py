@@ -48,7 +48,8 @@ def apply(edit, world, counter):
         slug = "nouvelle" if counter == 0 else f"nouvelle-{counter}"
         make_article(
             pick(sections, args[0]),
-            f"Article {counter}",
+            # Some titles carry the words the search answers look for, some do not.
+            f"{pick(['Article', 'Finale', 'Festival'], args[1] + args[2])} {counter}",
             slug=slug,
             published_at=dated(20 + counter),
             topics=[pick(topics, args[1])],
@@ -60,7 +61,11 @@ def apply(edit, world, counter):
             return
         article = ArticlePage.objects.get(pk=article.pk)
         if kind == "retitle":
-            article.title = f"{article.title} (corrigé {counter})"
+            # Keeps its words, gains "finale", or loses every searched word.
+            article.title = pick(
+                [f"{article.title} (corrigé {counter})", f"Finale {counter}", f"Bilan {counter}"],
+                counter,
+            )
         elif kind == "redate":
             article.published_at = dated(args[1])
         elif kind == "retopic":
