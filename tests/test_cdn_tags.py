@@ -67,11 +67,18 @@ def test_a_publish_purges_its_tags_at_fastly(
     with django_capture_on_commit_callbacks(execute=True):
         article = make_article(newsroom["monde"], "Deuxième", published_at=dated(2))
     assert purges, "nothing purged"
-    method, url, headers, body = purges[-1]
-    assert (method, url, body) == ("POST", "https://api.fastly.com/service/svc1/purge", None)
-    assert headers["Fastly-Key"] == "secret"
-    keys = set(headers["Surrogate-Key"].split(" "))
+    keys = set()
+    # The article's tags and the search words of its text go out as separate purges.
+    for method, url, headers, body in purges:
+        assert (method, url, body) == ("POST", "https://api.fastly.com/service/svc1/purge", None)
+        assert headers["Fastly-Key"] == "secret"
+        keys |= set(headers["Surrogate-Key"].split(" "))
     assert {f"page:{article.pk}", "list:section:monde", "list:all", "any"} <= keys
+    # Search answers for the words of its title are purged too, and only those: not `search`.
+    from search.dependencies import term_tag
+    from search.text import terms
+
+    assert term_tag(terms("Deuxième")[0]) in keys and "search" not in keys
     assert "list:section:culture" not in keys and "all" not in keys
 
 
@@ -103,7 +110,7 @@ def test_a_change_purges_its_tags_at_every_varnish(
         ArticlePage.objects.get(pk=newsroom["article"].pk).unpublish()
     urls = {url for method, url, _headers, _body in purges if method == "PURGE"}
     assert urls == set(VARNISH["URLS"])
-    keys = set(purges[-1][2]["xkey-purge"].split(" "))
+    keys = {key for purge in purges for key in purge[2]["xkey-purge"].split(" ")}
     assert {f"page:{newsroom['article'].pk}", "list:section:monde"} <= keys
 
 
