@@ -162,3 +162,12 @@ def reference_index_updates_held() -> bool:
     from wagtail.signal_handlers import reference_index_auto_update_disabled
 
     return getattr(reference_index_auto_update_disabled, "value", False)
+
+
+def remember_parent(page, parent) -> None:
+    """Make `page.get_parent()` return `parent` without a query.
+
+    treebeard caches the parent it fetched in the private `_cached_parent_obj`; a listing that
+    read every row's parent in one query has no public way to hand them over, and Wagtail's
+    page chooser calls `get_parent()` on each row."""
+    page._cached_parent_obj = parent

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/autocomplete/", include("news.autocomplete")),
     # Two of Wagtail's reports with bounded counts (cms/admin_reports.py), ahead of its own.
     path("admin/reports/", include("cms.admin_reports")),
+    # The page chooser's search with its rows' status and parents read in bulk.
+    path("admin/choose-page/search/", include("cms.admin_chooser")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("graphql/", graphql_view, name="graphql"),

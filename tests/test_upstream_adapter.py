@@ -164,3 +164,11 @@ def test_wagtail_still_keeps_the_reference_index_hold_where_the_adapter_reads_it
     with disable_reference_index_auto_update():
         assert upstream.reference_index_updates_held()
     assert not upstream.reference_index_updates_held()
+
+
+def test_treebeard_still_returns_the_parent_the_adapter_remembered(db, django_assert_num_queries):
+    section = make_section(make_site(), "Monde")
+    article = ArticlePage.objects.get(pk=make_article(section, "Enfant").pk)
+    upstream.remember_parent(article, section)
+    with django_assert_num_queries(0):
+        assert article.get_parent() is section
