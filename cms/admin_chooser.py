@@ -1,6 +1,7 @@
 """The page chooser's search, with each row's status and parent read for the whole page of
 results: Wagtail asks every row for its approved schedule, its workflow, its parent and that
-parent's locale, four queries a row (100 for a page of 25), whatever the archive holds.
+parent's locale, four queries a row (100 for a page of 25), whatever the archive holds. The
+first two are annotated by a `construct_page_chooser_queryset` hook (cms/wagtail_hooks.py).
 
 Mounted ahead of Wagtail's own route in cms/urls.py, under the same URL name, so the chooser's
 JavaScript and every `reverse()` reach it."""

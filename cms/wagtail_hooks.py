@@ -15,3 +15,11 @@ def kiosque_query_fields(query_mixins):
         fn(query_mixins)
     # grapple's own hook has just re-registered its generic Page type; drop it again.
     restrict_registry()
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_rows_with_their_status(pages, request):
+    """The chooser's status column asks each row for its approved schedule and its workflow;
+    read both with the pages instead, as Wagtail's own explorer listing does (the parents are
+    read by cms/admin_chooser.py)."""
+    return pages.annotate_approved_schedule().prefetch_workflow_states()

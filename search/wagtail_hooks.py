@@ -26,10 +26,3 @@ def redirect_search_without_join():
         ),
     ]
 
-
-@hooks.register("construct_page_chooser_queryset")
-def chooser_rows_with_their_status(pages, request):
-    """The chooser's status column asks each row for its approved schedule and its workflow;
-    read both with the pages instead, as Wagtail's own explorer listing does (cms/admin_chooser
-    reads the parents)."""
-    return pages.annotate_approved_schedule().prefetch_workflow_states()
