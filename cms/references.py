@@ -3,8 +3,9 @@
 Wagtail updates the reference index (the admin's "usage" counts) from `post_save` of every
 tracked model, and a page's inline rows are tracked as part of their page: each saved row
 re-reads all the page's references again, 15 times in one save for an article with 14 inline
-rows (tests/test_reference_index.py). `one_reference_update` holds those back during the save and updates the page once, through
-Wagtail's own task (so a real task queue defers it as before).
+rows (tests/test_reference_index.py). `one_reference_update` holds those back during the save
+and updates the page once, through Wagtail's own task (so a real task queue defers it as
+before).
 """
 
 from __future__ import annotations

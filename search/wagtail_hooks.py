@@ -25,4 +25,3 @@ def redirect_search_without_join():
             name="kiosque_redirects_index_results",
         ),
     ]
-
