@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import cpu  # noqa: E402
 from bench.harness import (  # noqa: E402
     PYTHON,
     ROOT,
@@ -76,9 +78,43 @@ def start_publisher(env, base_url, duration, sections, hot, quiet) -> subprocess
     return proc
 
 
+WINDOW_MS = 100
+
+
+def served_per_window(log_path: Path, since: datetime, until: datetime) -> list[int]:
+    """Requests the server answered in each WINDOW_MS of [since, until), from its access log
+    (one JSON line per request, stamped when it was answered, to the millisecond)."""
+    counts = [0] * max(1, int((until - since).total_seconds() * 1000 // WINDOW_MS))
+    with log_path.open(encoding="utf-8", errors="replace") as log:
+        for line in log:
+            if '"http"' not in line:
+                continue
+            try:
+                stamp = datetime.fromisoformat(json.loads(line)["time"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            slot = int((stamp - since).total_seconds() * 1000 // WINDOW_MS)
+            if 0 <= slot < len(counts):
+                counts[slot] += 1
+    return counts
+
+
+def dips(windows: list[int], typical: float) -> tuple[int, int]:
+    """(windows under 60% of `typical`, requests those windows fell short by)."""
+    low = [count for count in windows if count < 0.6 * typical]
+    return len(low), int(sum(typical - count for count in low))
+
+
 def phase(env, server, requests_file, args, sections, hot, *, quiet: bool) -> dict:
     proc = start_publisher(env, server.base_url, args.duration, sections, hot, quiet)
+    before, started, since = cpu.snapshot(), time.monotonic(), datetime.now(UTC)
+    reaped = cpu.children()
     load = wrk(server.base_url, requests_file, args, args.duration)
+    wall = time.monotonic() - started
+    load["windows"] = served_per_window(server.log_path, since, datetime.now(UTC))
+    spent = cpu.spent(before, cpu.snapshot())
+    spent["wrk"] = spent.get("wrk", 0.0) + cpu.children() - reaped  # wrk has been waited for
+    load["cpu_share"] = {kind: seconds / wall for kind, seconds in spent.items()}
     out, err = proc.communicate(timeout=args.duration + 150)
     if proc.returncode != 0:
         raise SystemExit(f"publisher failed: {err[-3000:]}")
@@ -120,6 +156,48 @@ def run_scheme(name, base_env_extra, args, database_url, redis_url, paths, secti
         quiet = phase(env, server, requests_file, args, sections, hot, quiet=True)
         busy = phase(env, server, requests_file, args, sections, hot, quiet=False)
     return {"quiet": quiet, "publishing": busy, "server": server_description(env)}
+
+
+def cpu_table(results) -> list[str]:
+    """CPUs busy on average during each phase, by kind of process (read from /proc)."""
+    kinds = [kind for kind, _marker in cpu.KINDS] + ["other"]
+    lines = [
+        "CPUs busy on average during each phase, by process (from /proc; the machine has "
+        f"{os.cpu_count()}):",
+        "",
+        "| scheme | phase | " + " | ".join(kinds) + " | total |",
+        "|---|---|" + "---|" * (len(kinds) + 1),
+    ]
+    for name in results:
+        for phase_name in ("quiet", "publishing"):
+            share = results[name][phase_name].get("cpu_share", {})
+            cells = [f"{share.get(kind, 0.0):.2f}" for kind in kinds]
+            cells.append(f"{sum(share.values()):.2f}")
+            lines.append(f"| {name} | {phase_name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def dips_table(results) -> list[str]:
+    """Where the tail under publishing comes from: the requests answered per WINDOW_MS, and
+    the windows in which far fewer were."""
+    lines = [
+        f"Requests answered per {WINDOW_MS} ms (the server's access log): a window under 60% of "
+        "the quiet phase's median is a dip; \"short by\" adds up how many requests the dips "
+        "answered fewer than that median.",
+        "",
+        "| scheme | phase | median per window | windows | dips | short by |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in results:
+        typical = statistics.median(results[name]["quiet"].get("windows") or [0])
+        for phase_name in ("quiet", "publishing"):
+            windows = results[name][phase_name].get("windows") or [0]
+            count, short = dips(windows, typical)
+            lines.append(
+                f"| {name} | {phase_name} | {statistics.median(windows):.0f} | {len(windows)} | "
+                f"{count} | {short} |"
+            )
+    return lines
 
 
 def render(results, args, elapsed, load_before) -> str:
@@ -165,7 +243,7 @@ def render(results, args, elapsed, load_before) -> str:
 
     busy_t, busy_g = tags["publishing"], generation["publishing"]
 
-    def cpu(r):
+    def per_change(r):
         if not r.get("cpu_per_change"):
             return "-"
         newsroom, rebuilt = r["cpu_per_change"]
@@ -174,7 +252,11 @@ def render(results, args, elapsed, load_before) -> str:
     lines += [
         "",
         "CPU per change under publishing (the machine's readers lose it): tags: "
-        f"{cpu(busy_t)}; global generation: {cpu(busy_g)}.",
+        f"{per_change(busy_t)}; global generation: {per_change(busy_g)}.",
+        "",
+        *cpu_table(results),
+        "",
+        *dips_table(results),
         "",
         "Ratios in this run:",
         "",
@@ -201,6 +283,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="do not write the report")
+    parser.add_argument(
+        "--only", choices=sorted(SCHEMES), help="run one scheme, print its figures, write nothing"
+    )
     args = parser.parse_args()
     args.duration = min(max(args.duration, 5), 120)
     if not shutil.which("wrk"):
@@ -223,9 +308,18 @@ def main() -> int:
     paths = workload(sections, hot)
     results = {}
     for name, extra in SCHEMES.items():
+        if args.only and name != args.only:
+            continue
         print(f"scheme {name} …", flush=True)
         results[name] = run_scheme(name, extra, args, database_url, redis_url, paths, sections,
                                    hot)  # fmt: skip
+    if args.only:
+        for phase_name, r in results[args.only].items():
+            if isinstance(r, dict):
+                keys = ("requests_per_s", "p50_ms", "p99_ms", "rebuilds_per_change", "errors")
+                print(phase_name, {key: r.get(key) for key in keys})
+        print("\n".join(cpu_table(results) + [""] + dips_table(results)))
+        return 0
     report = render(results, args, time.monotonic() - started, load_before)
     (OUT / "last-run.json").write_text(json.dumps(results, indent=2))
     print(report)

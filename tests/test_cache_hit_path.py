@@ -60,7 +60,7 @@ class Commands:
         original = redis.Redis.execute_command
 
         def counted(client, *args, **options):
-            self.sent.append(args[0])
+            self.sent.append(args)
             return original(client, *args, **options)
 
         monkeypatch.setattr(redis.Redis, "execute_command", counted)
@@ -92,6 +92,48 @@ def test_a_change_announced_by_another_process_shows_on_the_next_request(
     assert other.publish(on_redis.make_key(http_cache.CHANGES_CHANNEL), b"") == 1
     # The announcement is on this process's subscription socket once PUBLISH has returned
     # (delivered by Redis in the same pass): give loopback a moment all the same.
+    for _ in range(100):
+        if titles(client.get(URL)) == ["Corrigé"]:
+            break
+    assert titles(client.get(URL)) == ["Corrigé"]
+
+
+def another_process_bumps(redis_server, cache, tag) -> None:
+    """What a publisher in another process does (only Redis is shared)."""
+    other = redis.Redis.from_url(redis_server.url)
+    clock_key = cache.make_key(http_cache.GENERATION_KEY)
+    clock = other.incr(clock_key)
+    other.set(cache.make_key(http_cache.TAG_PREFIX + tag), clock)
+    other.incr(clock_key)
+    assert other.publish(cache.make_key(http_cache.CHANGES_CHANNEL), b"") == 1
+
+
+def test_after_an_unrelated_change_a_hit_rechecks_its_copy_without_reading_the_entry(
+    client, monde, on_redis, redis_server, monkeypatch
+):
+    client.get(URL)
+    client.get(URL)
+    (key,) = http_cache._fresh
+    another_process_bumps(redis_server, on_redis, "page:999999")
+    commands = Commands(monkeypatch)
+    for _ in range(100):  # until the announcement is read (loopback: at once, as a rule)
+        assert titles(client.get(URL)) == ["Premier"]
+        if commands.sent:
+            break
+    read = [str(arg) for command in commands.sent for arg in command[1:]]
+    # The clock and the copy's stamps were read again; the entry, its whole body, was not.
+    assert on_redis.make_key(http_cache.GENERATION_KEY) in read
+    assert on_redis.make_key(http_cache.TAG_PREFIX + f"page:{monde.pk}") in read
+    assert on_redis.make_key(key) not in read
+
+
+def test_a_change_to_a_tag_the_copy_read_still_shows_on_the_next_request(
+    client, monde, on_redis, redis_server
+):
+    client.get(URL)
+    client.get(URL)
+    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    another_process_bumps(redis_server, on_redis, f"page:{monde.pk}")
     for _ in range(100):
         if titles(client.get(URL)) == ["Corrigé"]:
             break
