@@ -182,7 +182,7 @@ def dips_table(results) -> list[str]:
     the windows in which far fewer were."""
     lines = [
         f"Requests answered per {WINDOW_MS} ms (the server's access log): a window under 60% of "
-        "the quiet phase's median is a dip; \"short by\" adds up how many requests the dips "
+        'the quiet phase\'s median is a dip; "short by" adds up how many requests the dips '
         "answered fewer than that median.",
         "",
         "| scheme | phase | median per window | windows | dips | short by |",
