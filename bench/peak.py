@@ -110,9 +110,9 @@ def phase(env, server, requests_file, args, sections, hot, *, quiet: bool) -> di
     before, started, since = cpu.snapshot(), time.monotonic(), datetime.now(UTC)
     reaped = cpu.children()
     load = wrk(server.base_url, requests_file, args, args.duration)
-    wall = time.monotonic() - started
-    load["windows"] = served_per_window(server.log_path, since, datetime.now(UTC))
-    spent = cpu.spent(before, cpu.snapshot())
+    wall, until = time.monotonic() - started, datetime.now(UTC)
+    spent = cpu.spent(before, cpu.snapshot())  # before reading the log, which takes CPU too
+    load["windows"] = served_per_window(server.log_path, since, until)
     spent["wrk"] = spent.get("wrk", 0.0) + cpu.children() - reaped  # wrk has been waited for
     load["cpu_share"] = {kind: seconds / wall for kind, seconds in spent.items()}
     out, err = proc.communicate(timeout=args.duration + 150)
