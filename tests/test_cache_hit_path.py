@@ -1,6 +1,7 @@
 """What a cache hit reads: the clock alone when this process saw the answer fresh at that
 clock, with Redis not even that while no change is announced; and what stays correct."""
 
+import json
 import uuid
 from urllib.parse import urlencode
 
@@ -98,46 +99,102 @@ def test_a_change_announced_by_another_process_shows_on_the_next_request(
     assert titles(client.get(URL)) == ["Corrigé"]
 
 
-def another_process_bumps(redis_server, cache, tag) -> None:
-    """What a publisher in another process does (only Redis is shared)."""
+def another_process_bumps(redis_server, cache, tag, *, announce=True, readable=True) -> None:
+    """What a publisher in another process does (only Redis is shared): `announce=False` is a
+    change whose announcement has not arrived yet; `readable=False` announces it without its
+    clock values and tags (as a message this version cannot read)."""
     other = redis.Redis.from_url(redis_server.url)
     clock_key = cache.make_key(http_cache.GENERATION_KEY)
     clock = other.incr(clock_key)
     other.set(cache.make_key(http_cache.TAG_PREFIX + tag), clock)
-    other.incr(clock_key)
-    assert other.publish(cache.make_key(http_cache.CHANGES_CHANNEL), b"") == 1
+    end = other.incr(clock_key)
+    if announce:
+        message = http_cache.announcement((clock, end), [tag, "any"]) if readable else b""
+        assert other.publish(cache.make_key(http_cache.CHANGES_CHANNEL), message) == 1
 
 
-def test_after_an_unrelated_change_a_hit_rechecks_its_copy_without_reading_the_entry(
-    client, monde, on_redis, redis_server, monkeypatch
+def answers_until(client, expected, commands=None) -> list[str]:
+    """The titles answered, asking until `expected` shows or `commands` saw Redis traffic (an
+    announcement is on the subscription socket once PUBLISH returns: loopback, as a rule at
+    once, but not promised)."""
+    for _ in range(100):
+        found = titles(client.get(URL))
+        if found == expected or (commands is not None and commands.sent):
+            return found
+    return found
+
+
+def test_after_an_announced_unrelated_change_a_hit_reads_nothing(
+    client, monde, on_redis, redis_server, monkeypatch, django_assert_num_queries
 ):
     client.get(URL)
     client.get(URL)
-    (key,) = http_cache._fresh
     another_process_bumps(redis_server, on_redis, "page:999999")
+    clock = int(
+        redis.Redis.from_url(redis_server.url).get(on_redis.make_key(http_cache.GENERATION_KEY))
+    )
     commands = Commands(monkeypatch)
-    for _ in range(100):  # until the announcement is read (loopback: at once, as a rule)
+    # Not even the site its host matches: sites change under `structure` only.
+    with django_assert_num_queries(0):
+        for _ in range(100):
+            assert titles(client.get(URL)) == ["Premier"]
+            if http_cache._clock_watch._clock == clock:
+                break
+        # The announcement named the change's tags and clock values: the process moved to the
+        # new clock, and the copy, which read none of those tags, with it, without a read.
+        assert http_cache._clock_watch._clock == clock
         assert titles(client.get(URL)) == ["Premier"]
-        if commands.sent:
-            break
-    read = [str(arg) for command in commands.sent for arg in command[1:]]
-    # The clock and the copy's stamps were read again; the entry, its whole body, was not.
-    assert on_redis.make_key(http_cache.GENERATION_KEY) in read
-    assert on_redis.make_key(http_cache.TAG_PREFIX + f"page:{monde.pk}") in read
-    assert on_redis.make_key(key) not in read
+    assert commands.sent == []
 
 
-def test_a_change_to_a_tag_the_copy_read_still_shows_on_the_next_request(
+def test_an_announced_change_to_a_tag_the_copy_read_shows_on_the_next_request(
     client, monde, on_redis, redis_server
 ):
     client.get(URL)
     client.get(URL)
     ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
     another_process_bumps(redis_server, on_redis, f"page:{monde.pk}")
-    for _ in range(100):
-        if titles(client.get(URL)) == ["Corrigé"]:
-            break
-    assert titles(client.get(URL)) == ["Corrigé"]
+    assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
+
+
+def test_a_change_announced_past_a_gap_makes_the_process_read_the_clock(
+    client, monde, on_redis, redis_server
+):
+    client.get(URL)
+    client.get(URL)
+    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    # This change's announcement is still on its way; a later, unrelated change's arrives
+    # first. Its clock values leave a gap: the process may not assume nothing else changed.
+    another_process_bumps(redis_server, on_redis, f"page:{monde.pk}", announce=False)
+    another_process_bumps(redis_server, on_redis, "page:999999")
+    assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
+
+
+def test_announcements_it_cannot_read_are_announcements_all_the_same():
+    for data in (b"", b"{", b"[]", b'{"clock": [true, 2], "tags": []}', b'{"clock": [1, 2]}'):
+        assert http_cache._read_announcement(data) is None
+    crowd = [f"page:{n}" for n in range(http_cache.ANNOUNCED_TAGS + 1)]
+    assert http_cache._read_announcement(http_cache.announcement((1, 2), crowd)) is None
+    assert http_cache._read_announcement(http_cache.announcement((1, 3), ["page:4"])) == (
+        (1, 3),
+        frozenset({"page:4"}),
+    )
+
+
+def test_after_a_change_it_cannot_read_a_hit_rechecks_its_copy_without_reading_the_entry(
+    client, monde, on_redis, redis_server, monkeypatch
+):
+    client.get(URL)
+    client.get(URL)
+    (key,) = http_cache._fresh
+    another_process_bumps(redis_server, on_redis, "page:999999", readable=False)
+    commands = Commands(monkeypatch)
+    assert answers_until(client, None, commands) == ["Premier"]
+    read = [str(arg) for command in commands.sent for arg in command[1:]]
+    # The clock and the copy's stamps were read again; the entry, its whole body, was not.
+    assert on_redis.make_key(http_cache.GENERATION_KEY) in read
+    assert on_redis.make_key(http_cache.TAG_PREFIX + f"page:{monde.pk}") in read
+    assert on_redis.make_key(key) not in read
 
 
 def test_an_unannounced_change_shows_within_the_trust_period(
@@ -182,3 +239,37 @@ def test_copies_of_fresh_answers_stay_within_their_byte_bound(client, monde, set
     assert http_cache._fresh_bytes == sum(
         http_cache._entry_bytes(item[4]) for item in http_cache._fresh.values()
     )
+
+
+def test_the_site_memo_follows_announcements_except_those_that_may_change_sites():
+    memo = http_cache._SiteMemo()
+    memo._generation = 10
+    memo.carry_forward(10, 12, frozenset({"page:4", "any"}))
+    assert memo._generation == 12
+    memo.carry_forward(12, 14, frozenset({"structure", "any"}))
+    assert memo._generation == 12  # the next request matches its host against the sites again
+    memo.carry_forward(12, 14, frozenset({"all"}))
+    assert memo._generation == 12
+
+
+def test_a_bump_before_its_change_commits_is_announced_without_its_tags(
+    db, on_redis, redis_server, django_capture_on_commit_callbacks
+):
+    listener = redis.Redis.from_url(redis_server.url).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(on_redis.make_key(http_cache.CHANGES_CHANNEL))
+    listener.get_message(timeout=1)  # the confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        http_cache.invalidate("page:7")
+    heard = []
+    for _ in range(50):
+        message = listener.get_message(timeout=0.1)
+        if message is not None:
+            heard.append(json.loads(message["data"]))
+        if len(heard) == 2:
+            break
+    listener.close()
+    # Before the commit the other processes' answers are still the true ones: they learn only
+    # that the clock moved. The commit's announcement names what changed.
+    assert [message["tags"] for message in heard] == [[], ["any", "page:7"]]
+    first, second = (message["clock"] for message in heard)
+    assert second[0] == first[1] + 1  # no gap: nothing else moved the clock meanwhile

@@ -150,6 +150,12 @@ class _SiteMemo:
         self._generation = None
         self._sites: OrderedDict[str, int | None] = OrderedDict()
 
+    def carry_forward(self, start, end, tags) -> None:
+        """Sites change under `structure` (and `all`): other changes keep the memo."""
+        with self._lock:
+            if self._generation == start and tags.isdisjoint(("structure", dependencies.ALL)):
+                self._generation = end
+
     def site_id(self, request, generation) -> int | None:
         host = request.get_host()
         with self._lock:
@@ -306,19 +312,50 @@ def _incr_or_start(cache, key) -> int:
         return cache.incr(key)
 
 
-def _bump_cache(cache, tags) -> None:
+def _bump_cache(cache, tags, *, committed=True) -> None:
+    """Move the stamps of `tags` and the clock, and announce it. A bump made before its
+    change commits (`committed=False`) is announced without its tags: until the commit, the
+    other processes' answers are the true ones, and their copies stay fresh."""
     # Each tag's stamp becomes the clock value of this change (so a build can tell whether a
     # tag it read changed after it started, see _store). The clock moves again once the stamps
     # are written: a reader that saw the first move with the old stamps checks again.
     clock = _incr_or_start(cache, GENERATION_KEY)
     if tags and cache.set_many({TAG_PREFIX + tag: clock for tag in tags}, timeout=None):
         raise ConnectionError("tag stamps not written")
-    _incr_or_start(cache, GENERATION_KEY)
+    end = _incr_or_start(cache, GENERATION_KEY)
     _clock_watch.changed()
     if _announces(cache):
         from cms.upstream import redis_client
 
-        redis_client(cache).publish(cache.make_key(CHANGES_CHANNEL), b"")
+        channel = cache.make_key(CHANGES_CHANNEL)
+        redis_client(cache).publish(channel, announcement((clock, end), tags if committed else ()))
+
+
+# An announcement names at most this many tags; a larger change is announced without them, and
+# every process reads the clock and the stamps again as for an announcement it cannot read.
+ANNOUNCED_TAGS = 1000
+
+
+def announcement(values, tags) -> bytes:
+    """What a change publishes on CHANGES_CHANNEL: the clock values it took (two per bump, the
+    first its tags' stamp) and its tags, so that a process can tell which of its copies it
+    leaves fresh without a round trip per copy."""
+    tags = sorted(tags)
+    named = tags if len(tags) <= ANNOUNCED_TAGS else None
+    return json.dumps({"clock": list(values), "tags": named}).encode()
+
+
+def _read_announcement(data) -> tuple[tuple[int, ...], frozenset] | None:
+    """(clock values, tags) of an announcement; None when it does not say (another version,
+    too many tags): the reader then reads the clock itself."""
+    try:
+        found = json.loads(data)
+        values, tags = found["clock"], found["tags"]
+        if tags is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return None
+        return tuple(values), frozenset(str(tag) for tag in tags)
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def _announces(cache) -> bool:
@@ -331,7 +368,14 @@ class _ClockWatch:
     round trip. Announcements are read without waiting (a poll of the subscription's socket);
     the clock is read again at least every TRUST seconds all the same, in case an announcement
     was lost (a publisher that died between its writes and its PUBLISH). Any trouble with the
-    subscription: None, and the caller reads the clock from Redis as before."""
+    subscription: None, and the caller reads the clock from Redis as before.
+
+    An announcement names the clock values its change took and its tags. Once every value
+    between the clock this process knows and a later one has been announced, the clock moves
+    there without a read, and the copies of answers none of those changes touched move with it
+    (`_carry_forward`): after a change, a hit on an answer it did not touch costs nothing more.
+    Values announced past a gap (a change whose announcement has not arrived yet) make it read
+    the clock as before."""
 
     TRUST = 1.0
 
@@ -341,6 +385,7 @@ class _ClockWatch:
         self._owner = None  # (pid, cache): a forked worker or another cache subscribes anew
         self._clock = None
         self._read_at = 0.0
+        self._pending: dict[int, frozenset] = {}  # announced clock value -> its change's tags
 
     def changed(self) -> None:
         """This process changed something: read the clock again next time (its own
@@ -363,14 +408,37 @@ class _ClockWatch:
             self._close()
             self._subscribe(cache)
             self._owner = owner
-        announced = False
-        while self._pubsub.get_message(timeout=0.0) is not None:
+        announced, unreadable = False, False
+        while (message := self._pubsub.get_message(timeout=0.0)) is not None:
             announced = True
+            change = _read_announcement(message.get("data"))
+            if message.get("type") != "message" or change is None:
+                unreadable = True
+                continue
+            values, tags = change
+            for value in values:
+                self._pending[value] = tags
         now = time.monotonic()
-        if announced or self._clock is None or now - self._read_at > self.TRUST:
+        stale = self._clock is None or now - self._read_at > self.TRUST
+        if not (stale or unreadable) and announced:
+            self._advance()
+            # Values past a gap: a change not announced yet ran alongside. Read the clock, as
+            # for any announcement before they carried their values.
+            stale = any(value > self._clock for value in self._pending)
+        if stale or unreadable:
             self._read_at = now
             self._clock = cache.get(GENERATION_KEY)
+            known = self._clock if isinstance(self._clock, int) else None
+            self._pending = {v: t for v, t in self._pending.items() if known and v > known}
         return self._clock
+
+    def _advance(self) -> None:
+        start, tags = self._clock, set()
+        while self._clock + 1 in self._pending:
+            self._clock += 1
+            tags |= self._pending.pop(self._clock)
+        if self._clock != start:
+            _carry_forward(start, self._clock, tags)
 
     def _subscribe(self, cache) -> None:
         from cms.upstream import redis_client
@@ -390,6 +458,7 @@ class _ClockWatch:
 
     def _close(self) -> None:
         pubsub, self._pubsub, self._owner, self._clock = self._pubsub, None, None, None
+        self._pending = {}
         if pubsub is not None:
             with contextlib.suppress(Exception):
                 pubsub.close()
@@ -425,9 +494,10 @@ def invalidate(*tags: str) -> None:
     tags = frozenset((*tags, dependencies.ANY))
     dependencies.changed(tags)
     if not _in_database():
-        # At once: every process stops serving old answers now. (Not in the database: the rows
-        # would stay locked by the publishing transaction, and SQLite writers would queue.)
-        _bump(tags)
+        # At once: no answer built from here on is kept under the old stamps. (Not in the
+        # database: the rows would stay locked by the publishing transaction, and SQLite
+        # writers would queue.)
+        _bump(tags, committed=not connection.in_atomic_block)
     # Again once the change is committed, so an answer built from the old rows by a request
     # that ran meanwhile is not kept.
     transaction.on_commit(lambda: _bump_and_purge(tags))
@@ -438,7 +508,7 @@ def bump_generation(**kwargs) -> None:
     invalidate(dependencies.ALL)
 
 
-def _bump(tags) -> None:
+def _bump(tags, *, committed=True) -> None:
     if not options()["ENABLED"]:
         return
     global _bump_pending  # noqa: PLW0603
@@ -447,7 +517,8 @@ def _bump(tags) -> None:
         _bump_database(tags)
         return
     try:
-        _bump_cache(_cache(), tags)
+        # A retried bump (pending tags) is announced whole: its change may have committed.
+        _bump_cache(_cache(), tags, committed=committed or bool(_bump_pending))
         _bump_pending = set()
     except Exception as exc:  # noqa: BLE001 - any backend error degrades to uncached
         _bump_pending = tags
@@ -727,11 +798,26 @@ def _remember_fresh(key: str, entry, generation) -> None:
         old = _fresh.pop(key, None)
         if old is not None:
             _fresh_bytes -= _entry_bytes(old[4])
-        _fresh[key] = [generation, entry[2], entry[1], time.monotonic(), entry]
+        tags = frozenset(_entry_tags(entry))
+        _fresh[key] = [generation, entry[2], entry[1], time.monotonic(), entry, tags]
         _fresh_bytes += _entry_bytes(entry)
         while _fresh and (_fresh_bytes > limit or len(_fresh) > _MEMO_SIZE):
             _key, dropped = _fresh.popitem(last=False)
             _fresh_bytes -= _entry_bytes(dropped[4])
+
+
+def _carry_forward(start, end, tags) -> None:
+    """Every change between clock values `start` and `end` has been announced, with `tags`:
+    the copies found fresh at `start` that read none of them are fresh at `end` too. (Those
+    that did keep `start`, and are checked against the stamps on their next hit.)"""
+    global _last_generation  # noqa: PLW0603
+    with _fresh_lock:
+        for fresh in _fresh.values():
+            if fresh[0] == start and fresh[5].isdisjoint(tags):
+                fresh[0] = end
+    if _last_generation == start:
+        _last_generation = end
+    _site_memo.carry_forward(start, end, tags)
 
 
 def _clock(cache) -> int:
