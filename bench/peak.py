@@ -105,12 +105,22 @@ def dips(windows: list[int], typical: float) -> tuple[int, int]:
     return len(low), int(sum(typical - count for count in low))
 
 
+def redis_commands(redis_url: str) -> int:
+    """Commands the Redis server has run since it started (every database: nothing else is
+    expected to use it during a bench)."""
+    import redis
+
+    stats = redis.Redis.from_url(redis_url).info("commandstats")
+    return sum(v["calls"] for k, v in stats.items() if not k.startswith(("cmdstat_info",)))
+
+
 def phase(env, server, requests_file, args, sections, hot, *, quiet: bool) -> dict:
     proc = start_publisher(env, server.base_url, args.duration, sections, hot, quiet)
     before, started, since = cpu.snapshot(), time.monotonic(), datetime.now(UTC)
-    reaped = cpu.children()
+    reaped, commands = cpu.children(), redis_commands(env["REDIS_URL"])
     load = wrk(server.base_url, requests_file, args, args.duration)
     wall, until = time.monotonic() - started, datetime.now(UTC)
+    load["redis_commands"] = redis_commands(env["REDIS_URL"]) - commands
     spent = cpu.spent(before, cpu.snapshot())  # before reading the log, which takes CPU too
     load["windows"] = served_per_window(server.log_path, since, until)
     spent["wrk"] = spent.get("wrk", 0.0) + cpu.children() - reaped  # wrk has been waited for
@@ -163,16 +173,23 @@ def cpu_table(results) -> list[str]:
     kinds = [kind for kind, _marker in cpu.KINDS] + ["other"]
     lines = [
         "CPUs busy on average during each phase, by process (from /proc; the machine has "
-        f"{os.cpu_count()}):",
+        f"{os.cpu_count()}), and the commands Redis ran (the whole server's count):",
         "",
-        "| scheme | phase | " + " | ".join(kinds) + " | total |",
-        "|---|---|" + "---|" * (len(kinds) + 1),
+        "| scheme | phase | "
+        + " | ".join(kinds)
+        + " | total | Redis commands per 1,000 requests |",
+        "|---|---|" + "---|" * (len(kinds) + 2),
     ]
     for name in results:
         for phase_name in ("quiet", "publishing"):
-            share = results[name][phase_name].get("cpu_share", {})
+            r = results[name][phase_name]
+            share = r.get("cpu_share", {})
             cells = [f"{share.get(kind, 0.0):.2f}" for kind in kinds]
             cells.append(f"{sum(share.values()):.2f}")
+            requests = r.get("requests") or 0
+            cells.append(
+                f"{1000 * r.get('redis_commands', 0) / requests:.0f}" if requests else "-"
+            )
             lines.append(f"| {name} | {phase_name} | " + " | ".join(cells) + " |")
     return lines
 
