@@ -120,7 +120,8 @@ fuzz: install
 	KIOSQUE_FUZZ=full $(BIN)/pytest $(FUZZ_TESTS) -q -p no:randomly
 
 # Breaking news at peak traffic: tag invalidation vs the global generation, same run; writes
-# docs/benchmarks-peak.md. Loopback only; needs PostgreSQL, Redis and wrk. PEAK_ARGS=--duration 60
+# docs/benchmarks-peak.md (about 5 minutes: 60 s per phase, as the issue asks). Loopback only;
+# needs PostgreSQL, Redis and wrk. PEAK_ARGS=--duration 15 for a shorter, noisier run.
 bench-peak: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/peak.py $(PEAK_ARGS)

@@ -6,7 +6,7 @@ article every 2 s and corrects a hot article every 3 s. Run twice in one go: wit
 invalidation and single flight (today's scheme), and with the global generation (every change
 drops every answer, no single flight). Writes docs/benchmarks-peak.md itself.
 
-    .venv/bin/python bench/peak.py [--duration 15] [--connections 64]
+    .venv/bin/python bench/peak.py [--duration 60] [--connections 64]
 
 Environment: BENCH_PEAK_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kiosque_peak),
 BENCH_PEAK_REDIS_URL (default redis://127.0.0.1:6379/2). Each run uses its own cache key
@@ -296,7 +296,7 @@ def render(results, args, elapsed, load_before) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=15, help="seconds per phase (max 120)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds per phase (max 120)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-write", action="store_true", help="do not write the report")

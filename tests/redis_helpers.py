@@ -31,7 +31,11 @@ class RedisServer:
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return self.url_for(0)
+
+    def url_for(self, db: int) -> str:
+        # The path names the database: redis-py prefers it to a `db` keyword argument.
+        return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> RedisServer:
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments

@@ -90,7 +90,7 @@ def test_a_change_announced_by_another_process_shows_on_the_next_request(
     clock = other.incr(clock_key)
     other.set(on_redis.make_key(http_cache.TAG_PREFIX + f"page:{monde.pk}"), clock)
     other.incr(clock_key)
-    assert other.publish(on_redis.make_key(http_cache.CHANGES_CHANNEL), b"") == 1
+    assert other.publish(http_cache.changes_channel(on_redis), b"") == 1
     # The announcement is on this process's subscription socket once PUBLISH has returned
     # (delivered by Redis in the same pass): give loopback a moment all the same.
     for _ in range(100):
@@ -99,18 +99,20 @@ def test_a_change_announced_by_another_process_shows_on_the_next_request(
     assert titles(client.get(URL)) == ["Corrigé"]
 
 
-def another_process_bumps(redis_server, cache, tag, *, announce=True, readable=True) -> None:
+def another_process_bumps(redis_server, cache, tag, *, announce=True, readable=True, db=0) -> int:
     """What a publisher in another process does (only Redis is shared): `announce=False` is a
     change whose announcement has not arrived yet; `readable=False` announces it without its
-    clock values and tags (as a message this version cannot read)."""
-    other = redis.Redis.from_url(redis_server.url)
+    clock values and tags (as a message this version cannot read); `db` another database of
+    the same server (another site, such as a staging one, with the same key prefix)."""
+    other = redis.Redis.from_url(redis_server.url_for(db))
     clock_key = cache.make_key(http_cache.GENERATION_KEY)
     clock = other.incr(clock_key)
     other.set(cache.make_key(http_cache.TAG_PREFIX + tag), clock)
     end = other.incr(clock_key)
     if announce:
         message = http_cache.announcement((clock, end), [tag, "any"]) if readable else b""
-        assert other.publish(cache.make_key(http_cache.CHANGES_CHANNEL), message) == 1
+        return other.publish(http_cache.changes_channel(cache, db=db), message)
+    return 0
 
 
 def answers_until(client, expected, commands=None) -> list[str]:
@@ -129,7 +131,7 @@ def test_after_an_announced_unrelated_change_a_hit_reads_nothing(
 ):
     client.get(URL)
     client.get(URL)
-    another_process_bumps(redis_server, on_redis, "page:999999")
+    assert another_process_bumps(redis_server, on_redis, "page:999999") == 1
     clock = int(
         redis.Redis.from_url(redis_server.url).get(on_redis.make_key(http_cache.GENERATION_KEY))
     )
@@ -153,7 +155,7 @@ def test_an_announced_change_to_a_tag_the_copy_read_shows_on_the_next_request(
     client.get(URL)
     client.get(URL)
     ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
-    another_process_bumps(redis_server, on_redis, f"page:{monde.pk}")
+    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
     assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
 
 
@@ -166,7 +168,27 @@ def test_a_change_announced_past_a_gap_makes_the_process_read_the_clock(
     # This change's announcement is still on its way; a later, unrelated change's arrives
     # first. Its clock values leave a gap: the process may not assume nothing else changed.
     another_process_bumps(redis_server, on_redis, f"page:{monde.pk}", announce=False)
-    another_process_bumps(redis_server, on_redis, "page:999999")
+    assert another_process_bumps(redis_server, on_redis, "page:999999") == 1
+    assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
+
+
+def test_a_site_on_another_database_of_the_same_redis_is_not_heard(
+    client, monde, on_redis, redis_server
+):
+    client.get(URL)
+    client.get(URL)
+    clock_key = on_redis.make_key(http_cache.GENERATION_KEY)
+    clock = int(redis.Redis.from_url(redis_server.url).get(clock_key))
+    # A staging site on database 1 of the same server, with the same key prefix, whose clock
+    # happens to be where this site's is. Pub/sub ignores database numbers: without a channel
+    # of its own, this site would take the staging clock's values for its own.
+    redis.Redis.from_url(redis_server.url_for(1)).set(clock_key, clock)
+    assert another_process_bumps(redis_server, on_redis, "page:999999", db=1) == 0  # heard by none
+    for _ in range(20):
+        assert titles(client.get(URL)) == ["Premier"]
+    # Then this site's own change, to the very clock values the staging one took.
+    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
     assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
 
 
@@ -187,7 +209,7 @@ def test_after_a_change_it_cannot_read_a_hit_rechecks_its_copy_without_reading_t
     client.get(URL)
     client.get(URL)
     (key,) = http_cache._fresh
-    another_process_bumps(redis_server, on_redis, "page:999999", readable=False)
+    assert another_process_bumps(redis_server, on_redis, "page:999999", readable=False) == 1
     commands = Commands(monkeypatch)
     assert answers_until(client, None, commands) == ["Premier"]
     read = [str(arg) for command in commands.sent for arg in command[1:]]
@@ -256,7 +278,7 @@ def test_a_bump_before_its_change_commits_is_announced_without_its_tags(
     db, on_redis, redis_server, django_capture_on_commit_callbacks
 ):
     listener = redis.Redis.from_url(redis_server.url).pubsub(ignore_subscribe_messages=True)
-    listener.subscribe(on_redis.make_key(http_cache.CHANGES_CHANNEL))
+    listener.subscribe(http_cache.changes_channel(on_redis))
     listener.get_message(timeout=1)  # the confirmation
     with django_capture_on_commit_callbacks(execute=True):
         http_cache.invalidate("page:7")

@@ -327,8 +327,19 @@ def _bump_cache(cache, tags, *, committed=True) -> None:
     if _announces(cache):
         from cms.upstream import redis_client
 
-        channel = cache.make_key(CHANGES_CHANNEL)
-        redis_client(cache).publish(channel, announcement((clock, end), tags if committed else ()))
+        message = announcement((clock, end), tags if committed else ())
+        redis_client(cache).publish(changes_channel(cache), message)
+
+
+def changes_channel(cache, db: int | None = None) -> str:
+    """The channel of the clock `cache` keeps: named after its Redis database too, as pub/sub
+    ignores database numbers, and a site on another database of the same server (staging, say)
+    with the same key prefix must not have its clock values taken for this one's."""
+    if db is None:
+        from cms.upstream import redis_client
+
+        db = redis_client(cache).connection_pool.connection_kwargs.get("db", 0)
+    return f"{cache.make_key(CHANGES_CHANNEL)}:db{int(db)}"
 
 
 # An announcement names at most this many tags; a larger change is announced without them, and
@@ -444,7 +455,7 @@ class _ClockWatch:
         from cms.upstream import redis_client
 
         pubsub = redis_client(cache).pubsub(ignore_subscribe_messages=False)
-        pubsub.subscribe(cache.make_key(CHANGES_CHANNEL))
+        pubsub.subscribe(changes_channel(cache))
         # Only once the subscription is confirmed can no announcement be missed. (A Redis that
         # hangs costs this wait once; the breaker then skips the cache for a while.)
         deadline = time.monotonic() + 0.25
