@@ -126,3 +126,29 @@ def test_a_cdn_outage_does_not_fail_the_publish(
     with django_capture_on_commit_callbacks(execute=True):
         make_article(newsroom["monde"], "Deuxième", published_at=dated(2))
     assert "CDN purge by tag failed" in caplog.text
+
+
+@pytest.mark.parametrize("config", [FASTLY, CLOUDFLARE, VARNISH], ids=["fastly", "cf", "varnish"])
+def test_a_tag_header_never_outgrows_what_the_cdn_keeps(settings, config):
+    # Fastly and Cloudflare keep 16 KB of tags and drop the rest silently; Varnish refuses a
+    # header line past 8 KB (http_resp_hdr_len). An answer over a few sections' worth of
+    # articles names thousands of tags: the ones dropped would never purge it.
+    settings.KIOSQUE_CDN = {**config, "TAG_PREFIX": "prod-"}
+    many = {f"page:{n}" for n in range(100_000, 102_000)} | {"all", "list:section:monde"}
+    value = cdn.header_value(many)
+    assert len(value.encode()) <= cdn.HEADER_BYTES
+    # In their place, the two tags every change and every bulk write purge: never stale.
+    assert set(value.split(cdn.SEPARATORS[config["BACKEND"]])) == {"prod-all", "prod-any"}
+
+
+def test_an_answer_whose_tags_are_too_many_is_purged_by_any_change(
+    client, newsroom, settings, purges, django_capture_on_commit_callbacks
+):
+    settings.KIOSQUE_CDN = {**FASTLY, "HEADER_BYTES": 20}  # this answer's tags overflow it
+    assert set(client.get(URL)["Surrogate-Key"].split(" ")) == {"all", "any"}
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(newsroom["culture"], "Ailleurs", published_at=dated(2))
+    assert "any" in {k for *_, headers, _body in purges for k in headers["Surrogate-Key"].split()}
+    # An answer whose tags fit keeps them all.
+    settings.KIOSQUE_CDN = FASTLY
+    assert f"page:{newsroom['article'].pk}" in client.get(URL)["Surrogate-Key"].split(" ")

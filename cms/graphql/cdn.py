@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 
+from cms.graphql import dependencies
+
 logger = logging.getLogger(__name__)
 
 HEADERS = {"fastly": "Surrogate-Key", "cloudflare": "Cache-Tag", "varnish": "xkey"}
@@ -37,9 +39,23 @@ def backend() -> str | None:
     return name if name in HEADERS else None
 
 
+# The longest tag header sent. Fastly and Cloudflare keep 16 KB of tags and drop the rest
+# without a word; Varnish refuses a header line longer than http_resp_hdr_len (8 KB by
+# default), and proxies in front of the origin often buffer less.
+HEADER_BYTES = 8000
+# Every answer reads ALL (bulk writes purge it) and every change purges ANY.
+EVERY_CHANGE = (dependencies.ALL, dependencies.ANY)
+
+
 def header_value(tags: Iterable[str]) -> str:
-    prefix = config().get("TAG_PREFIX", "")
-    return SEPARATORS[backend()].join(sorted(prefix + tag for tag in tags))
+    """The tag header of an answer that read `tags`; past HEADER_BYTES, the tags every change
+    purges instead: a CDN that kept only some of the tags would miss the others' purges and
+    keep a stale answer, while this one is purged more often than it needs, never too late."""
+    prefix, separator = config().get("TAG_PREFIX", ""), SEPARATORS[backend()]
+    value = separator.join(sorted(prefix + tag for tag in tags))
+    if len(value.encode()) > config().get("HEADER_BYTES", HEADER_BYTES):
+        value = separator.join(prefix + tag for tag in EVERY_CHANGE)
+    return value
 
 
 def tag_response(response, tags: Iterable[str]) -> None:

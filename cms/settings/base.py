@@ -254,6 +254,7 @@ if env("KIOSQUE_CDN_BACKEND"):
         "ZONE_ID": env("CLOUDFLARE_ZONEID", ""),
         "API_TOKEN": env("KIOSQUE_CDN_API_TOKEN", ""),
         "URLS": env_list("KIOSQUE_CDN_VARNISH_URLS"),
+        "HEADER_BYTES": env_int("KIOSQUE_CDN_HEADER_BYTES", 8000),
     }
 # Cache hits are answered before the session, locale, CSRF and auth middleware run.
 MIDDLEWARE.insert(
