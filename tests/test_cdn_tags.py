@@ -152,3 +152,27 @@ def test_an_answer_whose_tags_are_too_many_is_purged_by_any_change(
     # An answer whose tags fit keeps them all.
     settings.KIOSQUE_CDN = FASTLY
     assert f"page:{newsroom['article'].pk}" in client.get(URL)["Surrogate-Key"].split(" ")
+
+
+def test_a_cdn_that_hangs_costs_one_timeout_per_address_not_one_per_batch(
+    settings, monkeypatch, caplog
+):
+    from tests.redis_helpers import HangingListener
+
+    hanging, refusing = HangingListener(), HangingListener()
+    refusing.close()  # nothing listens there any more: connections are refused
+    settings.KIOSQUE_CDN = {
+        "BACKEND": "varnish",
+        "URLS": [f"http://127.0.0.1:{hanging.port}/", f"http://127.0.0.1:{refusing.port}/"],
+    }
+    monkeypatch.setattr(cdn, "TIMEOUT", 0.2)
+    tags = [f"search:{n}" for n in range(350)]  # four batches of 100 for each address
+    try:
+        cdn.purge_tags(tags)  # the real transport, on loopback
+    finally:
+        hanging.close()
+    # The first request to each address failed: the other three batches were not tried.
+    assert len(hanging.accepted) == 1
+    failures = [r for r in caplog.records if "CDN purge by tag failed" in r.getMessage()]
+    assert len(failures) == 2
+    assert all("350 tags not purged" in r.getMessage() for r in failures)

@@ -76,6 +76,11 @@ transport: Callable[[str, str, dict, bytes | None], int] = _send
 
 def purge_requests(tags: Iterable[str]) -> list[tuple[str, str, dict, bytes | None]]:
     """The HTTP requests that purge `tags` with the configured backend."""
+    return [request for request, _count in _purges(tags)]
+
+
+def _purges(tags: Iterable[str]) -> list[tuple[tuple[str, str, dict, bytes | None], int]]:
+    """(request, how many tags it purges) for each request that purges `tags`."""
     name = backend()
     if name is None:
         return []
@@ -89,24 +94,35 @@ def purge_requests(tags: Iterable[str]) -> list[tuple[str, str, dict, bytes | No
         if name == "fastly":
             url = f"https://api.fastly.com/service/{conf['SERVICE_ID']}/purge"
             headers = {"Fastly-Key": conf["API_TOKEN"], "Surrogate-Key": " ".join(batch)}
-            found.append(("POST", url, headers, None))
+            found.append((("POST", url, headers, None), len(batch)))
         elif name == "cloudflare":
             url = f"https://api.cloudflare.com/client/v4/zones/{conf['ZONE_ID']}/purge_cache"
             headers = {
                 "Authorization": f"Bearer {conf['API_TOKEN']}",
                 "Content-Type": "application/json",
             }
-            found.append(("POST", url, headers, json.dumps({"tags": batch}).encode()))
+            body = json.dumps({"tags": batch}).encode()
+            found.append((("POST", url, headers, body), len(batch)))
         else:
             for url in conf["URLS"]:
-                found.append(("PURGE", url, {"xkey-purge": " ".join(batch)}, None))
+                found.append((("PURGE", url, {"xkey-purge": " ".join(batch)}, None), len(batch)))
     return found
 
 
 def purge_tags(tags: Iterable[str]) -> None:
-    """Ask the CDN to drop every response tagged with any of `tags`."""
-    for method, url, headers, body in purge_requests(tags):
+    """Ask the CDN to drop every response tagged with any of `tags`.
+
+    An address that fails once (refused, timed out, an error status) is not asked again in
+    this purge: a CDN API that hangs costs the publish one TIMEOUT per address, not one per
+    batch. What it was not asked to purge is logged; its answers expire by `s-maxage`."""
+    purges = _purges(tags)
+    failed: set[str] = set()
+    for index, ((method, url, headers, body), _count) in enumerate(purges):
+        if url in failed:
+            continue
         try:
             transport(method, url, headers, body)
         except Exception:  # noqa: BLE001 - a CDN outage must not fail a publish
-            logger.exception("CDN purge by tag failed (%s)", url)
+            failed.add(url)
+            left = sum(count for (_m, other, *_rest), count in purges[index:] if other == url)
+            logger.exception("CDN purge by tag failed (%s): %d tags not purged", url, left)
