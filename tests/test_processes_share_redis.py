@@ -49,6 +49,17 @@ from tests.factories import dated, make_article
 make_article(SectionPage.objects.get(slug="sport"), "Record battu", slug="record",
              published_at=dated(3))
 """
+EXPIRING = """
+from datetime import timedelta
+from django.utils import timezone
+from news.models import SectionPage
+from tests.factories import dated, make_article
+article = make_article(SectionPage.objects.get(slug="monde"), "Alerte levée à midi",
+                       slug="alerte", published_at=dated(4))
+article.expire_at = timezone.now() + timedelta(seconds=6)
+article.save_revision().publish()
+print(article.expire_at.timestamp())
+"""
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +92,7 @@ def site(tmp_path_factory):
     def manage(*args):
         done = run_python("manage.py", *args, env=env, timeout=600)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout
 
     manage("migrate", "--noinput")
     manage("shell", "-c", SETUP)
@@ -172,3 +184,14 @@ def test_a_publish_in_one_rubrique_leaves_the_other_alone_and_is_rebuilt_once(si
     }
     # One rebuild for the four workers, across both servers (single flight through Redis).
     assert site["rebuilds"]() == rebuilds + 1
+
+
+def test_an_expiry_reaches_every_worker_at_its_moment_with_no_change_to_announce(site):
+    monde = listing_path("monde")
+    expire_at = float(site["manage"]("shell", "-c", EXPIRING).split()[-1])
+    assert all("Alerte levée à midi" in found for found in every_worker(site, monde, listed))
+    assert time.time() < expire_at, "too slow to see the article before it expires"
+    # Nothing is published or announced at that moment (no worker runs): each copy, in each
+    # worker, holds its answer only until the next expiry it knows of.
+    time.sleep(expire_at - time.time() + 0.05)
+    assert not any("Alerte levée à midi" in found for found in every_worker(site, monde, listed))
