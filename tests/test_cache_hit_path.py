@@ -295,3 +295,72 @@ def test_a_bump_before_its_change_commits_is_announced_without_its_tags(
     assert [message["tags"] for message in heard] == [[], ["any", "page:7"]]
     first, second = (message["clock"] for message in heard)
     assert second[0] == first[1] + 1  # no gap: nothing else moved the clock meanwhile
+
+
+def another_process_rebuilds(cache, key, *, taken_seconds_ago=0.0) -> None:
+    """Another process holds `key`'s single-flight lock (as it does while rebuilding it)."""
+    import time
+
+    assert cache.add(http_cache.lock_key(key), time.time() - taken_seconds_ago, timeout=30)
+
+
+def test_while_another_process_rebuilds_a_changed_answer_the_copy_is_served_in_one_read(
+    client, monde, on_redis, redis_server, monkeypatch
+):
+    client.get(URL)
+    client.get(URL)
+    (key,) = http_cache._fresh
+    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    another_process_rebuilds(on_redis, key)
+    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
+    commands = Commands(monkeypatch)
+    response = None
+    for _ in range(100):
+        response = client.get(URL)
+        if commands.sent:
+            break
+    # The previous answer, not kept by shared caches, as for any answer being rebuilt ...
+    assert titles(response) == ["Premier"]
+    assert "s-maxage=0" in response["Cache-Control"]
+    # ... from this process's copy: one read of the clock, the copy's stamps and the lock;
+    # neither the entry (its whole body) nor an attempt at the lock. So for every request
+    # until the rebuild lands, not only the first after the change.
+    for _ in range(3):
+        assert titles(client.get(URL)) == ["Premier"]
+    assert [command[0] for command in commands.sent] == ["MGET"] * 4
+    read = {str(arg) for command in commands.sent for arg in command[1:]}
+    assert on_redis.make_key(http_cache.lock_key(key)) in read
+    assert on_redis.make_key(key) not in read
+    # Once the rebuild has landed (and the lock is gone), the new answer.
+    on_redis.delete(http_cache.lock_key(key))
+    assert titles(client.get(URL)) == ["Corrigé"]
+
+
+def test_the_copy_is_not_served_while_rebuilt_once_the_lock_is_older_than_grace(
+    client, monde, on_redis, redis_server, settings
+):
+    client.get(URL)
+    client.get(URL)
+    (key,) = http_cache._fresh
+    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    grace = settings.KIOSQUE_CACHE["GRACE"]
+    another_process_rebuilds(on_redis, key, taken_seconds_ago=grace + 1)  # hung, or died
+    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
+    assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
+
+
+def test_a_copy_not_seen_fresh_within_grace_is_not_served_while_rebuilt(
+    client, monde, on_redis, redis_server, settings
+):
+    client.get(URL)
+    client.get(URL)
+    (key,) = http_cache._fresh
+    # This process last answered from its copy longer ago than GRACE: it may have been stale
+    # for longer than that, and the shared entry decides.
+    http_cache._fresh[key][3] -= settings.KIOSQUE_CACHE["GRACE"] + 1
+    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    on_redis.delete(key)  # and no previous answer is left to serve: wait for the rebuild
+    settings.KIOSQUE_CACHE = {**settings.KIOSQUE_CACHE, "WAIT": 0.1}
+    another_process_rebuilds(on_redis, key)
+    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
+    assert answers_until(client, ["Corrigé"]) == ["Corrigé"]

@@ -892,15 +892,15 @@ def _lookup(request):
         # The stamps are read with the clock only when this process has not seen the key fresh
         # at the clock it saw last (after a change, or the first time).
         expected = fresh is not None and fresh[0] == _last_generation
-        if expected:
-            if now < fresh[2] and _clock(cache) == fresh[0]:
-                # Nothing changed since this process found this answer fresh: its copy.
-                fresh[3] = time.monotonic()
-                with contextlib.suppress(KeyError):  # another thread may have dropped it
-                    _fresh.move_to_end(key)
-                entry = fresh[4]
-                return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
-            expected = False  # the clock moved: read the stamps with it
+        if expected and now < fresh[2] and _clock(cache) == fresh[0]:
+            # Nothing changed since this process found this answer fresh: its copy.
+            fresh[3] = time.monotonic()
+            with contextlib.suppress(KeyError):  # another thread may have dropped it
+                _fresh.move_to_end(key)
+            entry = fresh[4]
+            return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+        expected = False  # the clock moved: read the stamps with it
+        if fresh is not None:
             copy = _recheck_copy(request, cache, key, fresh, now)
             if copy is not None:
                 return copy
@@ -962,7 +962,8 @@ def _recheck_copy(request, cache, key, fresh, now):
         return None
     entry = fresh[4]
     tags = _entry_tags(entry)
-    found = cache.get_many([GENERATION_KEY, *(TAG_PREFIX + tag for tag in tags)])
+    lock = lock_key(key)
+    found = cache.get_many([GENERATION_KEY, *(TAG_PREFIX + tag for tag in tags), lock])
     generation = found.get(GENERATION_KEY)
     if generation is None:
         return None
@@ -972,9 +973,24 @@ def _recheck_copy(request, cache, key, fresh, now):
         _last_generation = generation
     stamps = {tag: found[TAG_PREFIX + tag] for tag in tags if TAG_PREFIX + tag in found}
     if not _is_fresh(entry, stamps):
-        return None
+        return _copy_while_rebuilt(request, fresh, found.get(lock))
     _remember_fresh(key, entry, generation)
     return _public_response(request, entry[3], entry[2], entry[1] - now, entry)
+
+
+def _copy_while_rebuilt(request, fresh, taken):
+    """The copy of an answer a change made stale, while another request rebuilds it (its lock
+    `taken` less than GRACE seconds ago), as _single_flight would serve the previous answer:
+    without reading the shared entry, its whole body, nor trying the lock, on every request
+    for a hot answer in every worker until the rebuild lands. Only a copy this process served
+    fresh less than GRACE seconds ago: it cannot have been stale for longer (the shared entry
+    could be a newer previous answer). None: read the shared entry as usual."""
+    grace = float(_opt("GRACE"))
+    if not (_opt("SINGLE_FLIGHT") and grace > 0 and isinstance(taken, float)):
+        return None
+    if time.time() - taken >= grace or time.monotonic() - fresh[3] >= grace:
+        return None
+    return _stale_response(request, fresh[4])
 
 
 def lock_key(key: str) -> str:
