@@ -364,3 +364,64 @@ def test_a_copy_not_seen_fresh_within_grace_is_not_served_while_rebuilt(
     another_process_rebuilds(on_redis, key)
     assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
     assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
+
+
+def test_threads_of_one_process_share_one_subscription(db, on_redis, monkeypatch):
+    # gthread workers: Django gives each thread its own cache object; the subscription (and
+    # the announcements it has gathered) belongs to the process.
+    import threading
+
+    from django.core.cache import caches
+
+    subscribed = []
+    original = http_cache._ClockWatch._subscribe
+    monkeypatch.setattr(
+        http_cache._ClockWatch,
+        "_subscribe",
+        lambda watch, cache: subscribed.append(cache) or original(watch, cache),
+    )
+    http_cache._bump_cache(on_redis, {"page:1"})  # a clock to read
+    clocks = [http_cache._clock_watch.clock(caches["responses"])]
+    other = threading.Thread(
+        target=lambda: clocks.append(http_cache._clock_watch.clock(caches["responses"]))
+    )
+    other.start()
+    other.join()
+    assert len(subscribed) == 1
+    assert clocks[0] is not None and clocks[0] == clocks[1]
+
+
+def test_carrying_copies_forward_survives_a_hit_reordering_them_meanwhile():
+    # A hit in another thread moves its key to the end of the copies while an announcement
+    # carries them forward (simulated here from inside the loop).
+    class Reordering(frozenset):
+        def isdisjoint(self, other):
+            http_cache._fresh.move_to_end("a")
+            return super().isdisjoint(other)
+
+    entry = (1, 10**12, '"e"', b"{}", ())
+    try:
+        http_cache._fresh["a"] = [5, None, None, 0.0, entry, Reordering({"page:1"})]
+        http_cache._fresh["b"] = [5, None, None, 0.0, entry, Reordering({"page:2"})]
+        http_cache._carry_forward(5, 7, frozenset({"page:2"}))
+        assert http_cache._fresh["a"][0] == 7  # untouched by the change: carried
+        assert http_cache._fresh["b"][0] == 5  # read page:2: checked on its next hit
+    finally:
+        http_cache.reset_state()
+
+
+def test_a_site_read_while_the_memo_moved_on_is_not_kept_under_the_new_generation(rf, monkeypatch):
+    from cms import sites
+
+    memo = http_cache._SiteMemo()
+    request = rf.get("/graphql/", HTTP_HOST="testserver")
+
+    def read_as_a_site_change_commits(req):
+        with memo._lock:  # another thread, after the change: the memo moves to its generation
+            memo._generation = 6
+            memo._sites.clear()
+        return None  # the mapping as it was before the change
+
+    monkeypatch.setattr(sites, "find_for_request", read_as_a_site_change_commits)
+    assert memo.site_id(request, 5) is None
+    assert "testserver" not in memo._sites

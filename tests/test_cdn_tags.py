@@ -176,3 +176,24 @@ def test_a_cdn_that_hangs_costs_one_timeout_per_address_not_one_per_batch(
     failures = [r for r in caplog.records if "CDN purge by tag failed" in r.getMessage()]
     assert len(failures) == 2
     assert all("350 tags not purged" in r.getMessage() for r in failures)
+
+
+def test_an_error_status_does_not_stop_the_other_batches(settings, monkeypatch, caplog):
+    import urllib.error
+
+    settings.KIOSQUE_CDN = FASTLY
+    sent = []
+
+    def rate_limited_once(method, url, headers, body):
+        sent.append(headers["Surrogate-Key"].split(" "))
+        if len(sent) == 1:
+            raise urllib.error.HTTPError(url, 429, "Too Many Requests", {}, None)
+        return 200
+
+    monkeypatch.setattr(cdn, "transport", rate_limited_once)
+    cdn.purge_tags([f"search:{n}" for n in range(600)] + ["any", "all"])
+    # An answer is not an outage: every batch is tried, and the tags every change purges (the
+    # fallback header's) go first.
+    assert len(sent) == 3
+    assert {"any", "all"} <= set(sent[0])
+    assert "256 tags not purged" in caplog.text

@@ -170,9 +170,12 @@ class _SiteMemo:
         site = find_for_request(request)
         site_id = site.pk if site is not None else None
         with self._lock:
-            self._sites[host] = site_id
-            while len(self._sites) > self.SIZE:
-                self._sites.popitem(last=False)
+            # Kept only under the generation it was read at: another thread may have moved the
+            # memo on meanwhile (a Site change), and carrying it forward would keep this answer.
+            if self._generation == generation:
+                self._sites[host] = site_id
+                while len(self._sites) > self.SIZE:
+                    self._sites.popitem(last=False)
         return site_id
 
 
@@ -331,6 +334,11 @@ def _bump_cache(cache, tags, *, committed=True) -> None:
         redis_client(cache).publish(changes_channel(cache), message)
 
 
+def _servers(cache) -> list:
+    # Django's RedisCache keeps its LOCATION, split, here.
+    return list(getattr(cache, "_servers", None) or [id(cache)])
+
+
 def changes_channel(cache, db: int | None = None) -> str:
     """The channel of the clock `cache` keeps: named after its Redis database too, as pub/sub
     ignores database numbers, and a site on another database of the same server (staging, say)
@@ -401,7 +409,8 @@ class _ClockWatch:
     def changed(self) -> None:
         """This process changed something: read the clock again next time (its own
         announcement may reach the subscription a moment after the bump returns)."""
-        self._clock = None
+        with self._lock:
+            self._clock = None
 
     def clock(self, cache) -> int | None:
         if not _announces(cache):
@@ -414,7 +423,8 @@ class _ClockWatch:
                 return None
 
     def _current(self, cache) -> int | None:
-        owner = (os.getpid(), id(cache))
+        # Not the cache object itself: Django gives each thread its own (gthread workers).
+        owner = (os.getpid(), cache.make_key(CHANGES_CHANNEL), tuple(_servers(cache)))
         if self._owner != owner:
             self._close()
             self._subscribe(cache)
@@ -823,7 +833,8 @@ def _carry_forward(start, end, tags) -> None:
     that did keep `start`, and are checked against the stamps on their next hit.)"""
     global _last_generation  # noqa: PLW0603
     with _fresh_lock:
-        for fresh in _fresh.values():
+        # A snapshot (taken at once, in C): a hit in another thread may reorder the dict.
+        for fresh in list(_fresh.values()):
             if fresh[0] == start and fresh[5].isdisjoint(tags):
                 fresh[0] = end
     if _last_generation == start:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 
@@ -86,7 +87,12 @@ def _purges(tags: Iterable[str]) -> list[tuple[tuple[str, str, dict, bytes | Non
         return []
     conf = config()
     prefix = conf.get("TAG_PREFIX", "")
-    tags = sorted(prefix + tag for tag in set(tags))
+    # The tags every change purges go in the first batch: answers whose tag header fell back
+    # to them depend on it most.
+    tags = sorted(
+        (prefix + tag for tag in set(tags)),
+        key=lambda tag: (tag[len(prefix) :] not in EVERY_CHANGE, tag),
+    )
     size = BATCH[name]
     batches = [tags[i : i + size] for i in range(0, len(tags), size)]
     found = []
@@ -109,20 +115,29 @@ def _purges(tags: Iterable[str]) -> list[tuple[tuple[str, str, dict, bytes | Non
     return found
 
 
+def _unreachable(exc: Exception) -> bool:
+    """Refused, timed out, reset: not an answer (an error status, say a 429 or a batch the API
+    refused, is one; the next batch may fare better)."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return False
+    return isinstance(exc, (OSError, urllib.error.URLError))
+
+
 def purge_tags(tags: Iterable[str]) -> None:
     """Ask the CDN to drop every response tagged with any of `tags`.
 
-    An address that fails once (refused, timed out, an error status) is not asked again in
-    this purge: a CDN API that hangs costs the publish one TIMEOUT per address, not one per
-    batch. What it was not asked to purge is logged; its answers expire by `s-maxage`."""
+    An address found unreachable (refused, timed out) is not asked again in this purge: a CDN
+    API that hangs costs the publish one TIMEOUT per address, not one per batch. What it was
+    not asked to purge is logged; those answers expire by `s-maxage`."""
     purges = _purges(tags)
-    failed: set[str] = set()
-    for index, ((method, url, headers, body), _count) in enumerate(purges):
-        if url in failed:
+    unreachable: set[str] = set()
+    for index, ((method, url, headers, body), count) in enumerate(purges):
+        if url in unreachable:
             continue
         try:
             transport(method, url, headers, body)
-        except Exception:  # noqa: BLE001 - a CDN outage must not fail a publish
-            failed.add(url)
-            left = sum(count for (_m, other, *_rest), count in purges[index:] if other == url)
-            logger.exception("CDN purge by tag failed (%s): %d tags not purged", url, left)
+        except Exception as exc:  # noqa: BLE001 - a CDN outage must not fail a publish
+            if _unreachable(exc):
+                unreachable.add(url)
+                count = sum(n for (_m, other, *_rest), n in purges[index:] if other == url)
+            logger.exception("CDN purge by tag failed (%s): %d tags not purged", url, count)
