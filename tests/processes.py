@@ -4,6 +4,7 @@ loopback ports, and gunicorn's configuration as gunicorn reads it."""
 import contextlib
 import os
 import runpy
+import signal
 import socket
 import subprocess
 import sys
@@ -60,3 +61,31 @@ def gunicorn_config(monkeypatch, **env: str):
         if key in config.settings:
             config.set(key, value)  # gunicorn validates each value here
     return config
+
+
+@contextlib.contextmanager
+def servers_on(ports: list[int], command_for, env: dict, timeout: float = 60):
+    """One server process per port (`command_for(port)`: its arguments after this interpreter,
+    run from the project root with `env` plus PORT), each in its own process group, stopped
+    with it (gunicorn's workers included) on the way out. Yields their base URLs once they all
+    accept connections."""
+    processes = [
+        subprocess.Popen(  # noqa: S603 - this interpreter, the caller's fixed arguments
+            [sys.executable, *command_for(port)],
+            cwd=ROOT,
+            env={**env, "PORT": str(port)},
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            wait_for_port(port, timeout=timeout)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)

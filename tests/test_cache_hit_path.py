@@ -304,15 +304,27 @@ def another_process_rebuilds(cache, key, *, taken_seconds_ago=0.0) -> None:
     assert cache.add(http_cache.lock_key(key), time.time() - taken_seconds_ago, timeout=30)
 
 
-def test_while_another_process_rebuilds_a_changed_answer_the_copy_is_served_in_one_read(
-    client, monde, on_redis, redis_server, monkeypatch
-):
+def cached_key(client) -> str:
+    """The key of the answer to URL, once this process holds a copy of it."""
     client.get(URL)
     client.get(URL)
     (key,) = http_cache._fresh
+    return key
+
+
+def corrected_while_rebuilt(monde, cache, redis_server, key, *, lock_age=0.0) -> None:
+    """Another process corrects the article and is rebuilding the answer (its lock taken
+    `lock_age` seconds ago) when this process hears of the change."""
     ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
-    another_process_rebuilds(on_redis, key)
-    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
+    another_process_rebuilds(cache, key, taken_seconds_ago=lock_age)
+    assert another_process_bumps(redis_server, cache, f"page:{monde.pk}") == 1
+
+
+def test_while_another_process_rebuilds_a_changed_answer_the_copy_is_served_in_one_read(
+    client, monde, on_redis, redis_server, monkeypatch
+):
+    key = cached_key(client)
+    corrected_while_rebuilt(monde, on_redis, redis_server, key)
     commands = Commands(monkeypatch)
     response = None
     for _ in range(100):
@@ -339,30 +351,22 @@ def test_while_another_process_rebuilds_a_changed_answer_the_copy_is_served_in_o
 def test_the_copy_is_not_served_while_rebuilt_once_the_lock_is_older_than_grace(
     client, monde, on_redis, redis_server, settings
 ):
-    client.get(URL)
-    client.get(URL)
-    (key,) = http_cache._fresh
-    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
+    key = cached_key(client)
     grace = settings.KIOSQUE_CACHE["GRACE"]
-    another_process_rebuilds(on_redis, key, taken_seconds_ago=grace + 1)  # hung, or died
-    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
+    corrected_while_rebuilt(monde, on_redis, redis_server, key, lock_age=grace + 1)  # hung
     assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
 
 
 def test_a_copy_not_seen_fresh_within_grace_is_not_served_while_rebuilt(
     client, monde, on_redis, redis_server, settings
 ):
-    client.get(URL)
-    client.get(URL)
-    (key,) = http_cache._fresh
+    key = cached_key(client)
     # This process last answered from its copy longer ago than GRACE: it may have been stale
     # for longer than that, and the shared entry decides.
     http_cache._fresh[key][3] -= settings.KIOSQUE_CACHE["GRACE"] + 1
-    ArticlePage.objects.filter(pk=monde.pk).update(title="Corrigé")
     on_redis.delete(key)  # and no previous answer is left to serve: wait for the rebuild
     settings.KIOSQUE_CACHE = {**settings.KIOSQUE_CACHE, "WAIT": 0.1}
-    another_process_rebuilds(on_redis, key)
-    assert another_process_bumps(redis_server, on_redis, f"page:{monde.pk}") == 1
+    corrected_while_rebuilt(monde, on_redis, redis_server, key)
     assert answers_until(client, ["Corrigé"]) == ["Corrigé"]
 
 

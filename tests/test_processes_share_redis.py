@@ -4,11 +4,6 @@ each worker keeps copies of the answers it last found fresh; seen from outside, 
 in a shell reaches every worker of both servers, and a change elsewhere leaves their answers
 alone without rebuilding them."""
 
-import os
-import secrets
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +13,9 @@ import pytest
 import redis
 import requests
 
+from bench.harness import server_env
 from bench.peak_queries import article_path, listing_path
-from tests.processes import free_port, run_python, wait_for_port
+from tests.processes import free_port, run_python, servers_on
 from tests.redis_helpers import RedisServer
 
 # A process layout: CI runs it on the PostgreSQL + Redis leg only (tests/ci_legs.py).
@@ -69,26 +65,18 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("share-redis")
     server = RedisServer().start()
     prefix = f"share-{uuid.uuid4().hex}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CACHE_", "KIOSQUE_"))
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "REDIS_URL": server.url,
+    # A production deployment's environment, as the benches build it (bench/harness.py).
+    env = server_env(
+        database_url=f"sqlite:///{tmp / 'db.sqlite3'}",
+        redis_url=server.url,
+        port=0,  # each server gets its own below
+        extra={
             "CACHE_KEY_PREFIX": prefix,
             "MEDIA_ROOT": str(tmp / "media"),
-            "LOG_LEVEL": "WARNING",
             "WEB_CONCURRENCY": str(WORKERS),
             "KIOSQUE_CACHE_GRACE": str(GRACE),
             "KIOSQUE_CACHE_COUNT_REBUILDS": "true",
-        }
+        },
     )
 
     def manage(*args):
@@ -96,35 +84,22 @@ def site(tmp_path_factory):
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         return done.stdout
 
-    manage("migrate", "--noinput")
-    manage("shell", "-c", SETUP)
-    ports = [free_port(), free_port()]
-    servers = [
-        subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "cms.wsgi"],
-            cwd=ROOT,
-            env={**env, "PORT": str(port)},
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for port in ports
-    ]
+    gunicorn = ["-m", "gunicorn", "--config", "gunicorn.conf.py", "cms.wsgi"]
     try:
-        for port in ports:
-            wait_for_port(port, timeout=60)
-        yield {
-            "manage": manage,
-            "bases": [f"http://127.0.0.1:{port}" for port in ports],
-            "rebuilds": lambda: int(
-                redis.Redis.from_url(server.url).get(f"{prefix}-responses:1:kiosque:gql:rebuilds")
-                or 0
-            ),
-        }
+        manage("migrate", "--noinput")
+        manage("shell", "-c", SETUP)
+        with servers_on([free_port(), free_port()], lambda port: gunicorn, env) as bases:
+            yield {
+                "manage": manage,
+                "bases": bases,
+                "rebuilds": lambda: int(
+                    redis.Redis.from_url(server.url).get(
+                        f"{prefix}-responses:1:kiosque:gql:rebuilds"
+                    )
+                    or 0
+                ),
+            }
     finally:
-        for process in servers:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
         server.stop()
 
 

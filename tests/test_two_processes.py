@@ -4,8 +4,6 @@ scheduled publishing is seen through the other on its very next request."""
 
 import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -13,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from tests.processes import free_port, run_python, wait_for_port
+from tests.processes import free_port, run_python, servers_on
 
 # A process layout: CI runs it on the PostgreSQL + Redis leg only (tests/ci_legs.py).
 pytestmark = pytest.mark.postgres_leg
@@ -64,32 +62,9 @@ def servers(tmp_path_factory):
     manage("migrate", "--noinput")
     manage("shell", "-c", SETUP)
     ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "manage.py",
-                "runserver",
-                f"127.0.0.1:{port}",
-                "--noreload",
-                "--skip-checks",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for port in ports
-    ]
-    try:
-        for port in ports:
-            wait_for_port(port, timeout=60)
-        yield {"manage": manage, "a": f"http://127.0.0.1:{ports[0]}",
-               "b": f"http://127.0.0.1:{ports[1]}"}  # fmt: skip
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
+    runserver = ["manage.py", "runserver", "--noreload", "--skip-checks"]
+    with servers_on(ports, lambda port: [*runserver, f"127.0.0.1:{port}"], env) as (a, b):
+        yield {"manage": manage, "a": a, "b": b}
 
 
 def titles(base):
