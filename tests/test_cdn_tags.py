@@ -28,6 +28,17 @@ def newsroom(db):
 
 
 @pytest.fixture
+def purge_errors(monkeypatch):
+    """The purge failures logged, read from the module's logger itself: what other tests did
+    to the logging configuration (levels, handlers) does not hide them."""
+    logged = []
+    monkeypatch.setattr(
+        cdn.logger, "exception", lambda message, *args: logged.append(message % args)
+    )
+    return logged
+
+
+@pytest.fixture
 def purges(monkeypatch):
     sent = []
     monkeypatch.setattr(cdn, "transport", lambda *request: sent.append(request) or 200)
@@ -115,7 +126,7 @@ def test_a_change_purges_its_tags_at_every_varnish(
 
 
 def test_a_cdn_outage_does_not_fail_the_publish(
-    newsroom, settings, monkeypatch, django_capture_on_commit_callbacks, caplog
+    newsroom, settings, monkeypatch, django_capture_on_commit_callbacks, purge_errors
 ):
     settings.KIOSQUE_CDN = FASTLY
 
@@ -125,7 +136,7 @@ def test_a_cdn_outage_does_not_fail_the_publish(
     monkeypatch.setattr(cdn, "transport", down)
     with django_capture_on_commit_callbacks(execute=True):
         make_article(newsroom["monde"], "Deuxième", published_at=dated(2))
-    assert "CDN purge by tag failed" in caplog.text
+    assert any("CDN purge by tag failed" in message for message in purge_errors)
 
 
 @pytest.mark.parametrize("config", [FASTLY, CLOUDFLARE, VARNISH], ids=["fastly", "cf", "varnish"])
@@ -155,7 +166,7 @@ def test_an_answer_whose_tags_are_too_many_is_purged_by_any_change(
 
 
 def test_a_cdn_that_hangs_costs_one_timeout_per_address_not_one_per_batch(
-    settings, monkeypatch, caplog
+    settings, monkeypatch, purge_errors
 ):
     from tests.redis_helpers import HangingListener
 
@@ -173,12 +184,12 @@ def test_a_cdn_that_hangs_costs_one_timeout_per_address_not_one_per_batch(
         hanging.close()
     # The first request to each address failed: the other three batches were not tried.
     assert len(hanging.accepted) == 1
-    failures = [r for r in caplog.records if "CDN purge by tag failed" in r.getMessage()]
+    failures = [message for message in purge_errors if "CDN purge by tag failed" in message]
     assert len(failures) == 2
-    assert all("350 tags not purged" in r.getMessage() for r in failures)
+    assert all("350 tags not purged" in message for message in failures)
 
 
-def test_an_error_status_does_not_stop_the_other_batches(settings, monkeypatch, caplog):
+def test_an_error_status_does_not_stop_the_other_batches(settings, monkeypatch, purge_errors):
     import urllib.error
 
     settings.KIOSQUE_CDN = FASTLY
@@ -196,4 +207,4 @@ def test_an_error_status_does_not_stop_the_other_batches(settings, monkeypatch, 
     # fallback header's) go first.
     assert len(sent) == 3
     assert {"any", "all"} <= set(sent[0])
-    assert "256 tags not purged" in caplog.text
+    assert any("256 tags not purged" in message for message in purge_errors)
