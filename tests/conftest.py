@@ -1,5 +1,6 @@
 import contextlib
 import json
+import logging
 import os
 
 import pytest
@@ -16,6 +17,26 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+OUR_APPS = ("cms", "news", "home", "search", "newsletter", "delivery", "demo", "wpimport")
+
+
+@pytest.fixture(autouse=True)
+def _loggers_left_enabled():
+    """A test must not disable the loggers of modules already imported: a logging set-up run
+    in-process (import-linter's did) silenced them for every test after it."""
+    yield
+    disabled = sorted(
+        name
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+        and logger.disabled
+        and name.split(".")[0] in OUR_APPS
+    )
+    for name in disabled:  # only the test that did it fails, not every one after it
+        logging.getLogger(name).disabled = False
+    assert not disabled, f"this test disabled loggers: {disabled}"
 
 
 def _is_redis(cache) -> bool:
